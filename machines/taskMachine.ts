@@ -1,0 +1,246 @@
+import { type ActorRefFrom, assign, fromPromise, not, type SnapshotFrom, setup } from 'xstate';
+import { TaskCancelledError, TaskTimeoutError } from '../src/errors.js';
+import type { TaskMetadata } from '../src/task.js';
+
+/**
+ * How a task's work ended, as data: the work never rejects into the chart, so the time it ended
+ * (from the manager's clock) travels with its outcome.
+ */
+export type WorkOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly at: number }
+  | { readonly ok: false; readonly error: Error; readonly at: number };
+
+/** The work a `running.working` task invokes: started with the signal that leaving `working` aborts. */
+export interface TaskWorkRunner {
+  run(signal: AbortSignal): Promise<WorkOutcome>;
+  /** Aborts the work's own signal with a reason the work can read (`signal.reason`). */
+  abort(reason: Error): void;
+}
+
+/**
+ * The task chart's events. Each carries `at`, the time it happened on the manager's clock, so the
+ * chart is a pure function of its input and events: replayable, and simulated-time friendly.
+ */
+export type TaskEvent =
+  | { readonly type: 'task.start'; readonly at: number }
+  | {
+      readonly type: 'task.progress';
+      readonly progress: number;
+      readonly message?: string | undefined;
+      readonly at: number;
+    }
+  | { readonly type: 'task.complete'; readonly result?: unknown; readonly at: number }
+  | { readonly type: 'task.fail'; readonly error: Error; readonly at: number }
+  | { readonly type: 'task.cancel'; readonly reason?: string | undefined; readonly at: number }
+  | { readonly type: 'task.timeout'; readonly at: number };
+
+/** What a task actor is started with. */
+export interface TaskInput {
+  readonly id: string;
+  readonly at: number;
+  readonly metadata?: TaskMetadata | undefined;
+  readonly ttl?: number | undefined;
+  /** The work to run once the registry gives it a slot; absent for tasks driven by `update()`. */
+  readonly work?: TaskWorkRunner | undefined;
+  /** Milliseconds the work may run before the task fails with `TaskTimeoutError`. */
+  readonly timeout?: number | undefined;
+}
+
+export interface TaskContext {
+  readonly id: string;
+  readonly progress: number;
+  readonly message: string | undefined;
+  readonly result: unknown;
+  readonly error: Error | undefined;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly startedAt: number | undefined;
+  readonly completedAt: number | undefined;
+  readonly seq: number;
+  readonly metadata: TaskMetadata | undefined;
+  readonly ttl: number | undefined;
+  readonly timeout: number | undefined;
+  readonly work: TaskWorkRunner | undefined;
+}
+
+/** What a finished task actor outputs to its parent, the registry. */
+export interface TaskOutput {
+  readonly id: string;
+  readonly completedAt: number;
+}
+
+/** The reason a work's signal carries when the task leaves `working` for one of these events. */
+function abortReason(context: TaskContext, event: TaskEvent): Error | undefined {
+  switch (event.type) {
+    case 'task.cancel':
+      return new TaskCancelledError(context.id, event.reason);
+    case 'task.timeout':
+      return new TaskTimeoutError(context.id, context.timeout ?? 0);
+    case 'task.fail':
+      return event.error;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One task: `pending → running → complete | failed | cancelled`.
+ *
+ * `running` has two substates: `working`, entered by `task.start` when the task has work, which
+ * invokes that work (leaving `working` for any reason stops it and aborts its signal); and
+ * `manual`, entered by a first `task.progress` when the caller reports progress itself. The three
+ * final states accept nothing. Timeouts are armed and disarmed through the named actions
+ * `armTimeout` / `disarmTimeout`, which the manager provides on its single timer.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { taskMachine } from 'tooltask';
+ * const task = createActor(taskMachine, { input: { id: 'a', at: 0 } }).start();
+ * task.send({ type: 'task.progress', progress: 0.5, message: 'half', at: 1 });
+ * task.getSnapshot().value; // { running: 'manual' }
+ * task.send({ type: 'task.complete', result: 42, at: 2 });
+ * task.getSnapshot().status; // 'done'
+ * ```
+ */
+export const taskMachine = setup({
+  types: {
+    context: {} as TaskContext,
+    events: {} as TaskEvent,
+    input: {} as TaskInput,
+    output: {} as TaskOutput,
+  },
+  actors: {
+    work: fromPromise<WorkOutcome, TaskWorkRunner>(({ input, signal }) => input.run(signal)),
+  },
+  guards: {
+    hasWork: ({ context }) => context.work !== undefined,
+    succeeded: (_, outcome: WorkOutcome) => outcome.ok,
+  },
+  actions: {
+    recordStart: assign(({ context, event }) => ({
+      startedAt: event.at,
+      updatedAt: event.at,
+      seq: context.seq + 1,
+    })),
+    recordProgress: assign(({ context, event }) => {
+      if (event.type !== 'task.progress') return {};
+      return {
+        progress: event.progress,
+        message: event.message ?? context.message,
+        startedAt: context.startedAt ?? event.at,
+        updatedAt: event.at,
+        seq: context.seq + 1,
+      };
+    }),
+    recordComplete: assign(({ context, event }) => {
+      if (event.type !== 'task.complete') return {};
+      return { progress: 1, result: event.result, ...ended(context, event.at) };
+    }),
+    recordFailure: assign(({ context, event }) => {
+      if (event.type !== 'task.fail') return {};
+      return { error: event.error, ...ended(context, event.at) };
+    }),
+    recordCancel: assign(({ context, event }) => {
+      if (event.type !== 'task.cancel') return {};
+      return { message: event.reason ?? context.message, ...ended(context, event.at) };
+    }),
+    recordTimeout: assign(({ context, event }) => ({
+      error: new TaskTimeoutError(context.id, context.timeout ?? 0),
+      ...ended(context, event.at),
+    })),
+    recordOutcome: assign(({ context }, outcome: WorkOutcome) =>
+      outcome.ok
+        ? { progress: 1, result: outcome.value, ...ended(context, outcome.at) }
+        : { error: outcome.error, ...ended(context, outcome.at) },
+    ),
+    abortWork: ({ context, event }) => {
+      const reason = abortReason(context, event);
+      if (reason !== undefined) context.work?.abort(reason);
+    },
+    // Provided by the manager, which owns the one timer; without it a timeout never fires.
+    armTimeout: () => {},
+    disarmTimeout: () => {},
+  },
+}).createMachine({
+  id: 'task',
+  context: ({ input }) => ({
+    id: input.id,
+    progress: 0,
+    message: undefined,
+    result: undefined,
+    error: undefined,
+    createdAt: input.at,
+    updatedAt: input.at,
+    startedAt: undefined,
+    completedAt: undefined,
+    seq: 0,
+    metadata: input.metadata,
+    ttl: input.ttl,
+    timeout: input.timeout,
+    work: input.work,
+  }),
+  initial: 'pending',
+  states: {
+    pending: {
+      on: {
+        'task.start': { guard: 'hasWork', target: 'running.working', actions: 'recordStart' },
+        'task.progress': { guard: not('hasWork'), target: 'running.manual', actions: 'recordProgress' },
+        'task.complete': { target: 'complete', actions: 'recordComplete' },
+        'task.fail': { target: 'failed', actions: 'recordFailure' },
+        'task.cancel': { target: 'cancelled', actions: 'recordCancel' },
+      },
+    },
+    running: {
+      // Entered through `running.working` or `running.manual` only; `manual` is the default.
+      initial: 'manual',
+      on: {
+        'task.progress': { actions: 'recordProgress' },
+        'task.complete': { target: 'complete', actions: 'recordComplete' },
+        'task.fail': { target: 'failed', actions: 'recordFailure' },
+        'task.cancel': { target: 'cancelled', actions: 'recordCancel' },
+      },
+      states: {
+        manual: {},
+        working: {
+          entry: 'armTimeout',
+          exit: ['disarmTimeout', 'abortWork'],
+          invoke: {
+            id: 'work',
+            src: 'work',
+            input: ({ context }) => context.work as TaskWorkRunner,
+            onDone: [
+              {
+                guard: { type: 'succeeded', params: ({ event }) => event.output },
+                target: '#task.complete',
+                actions: { type: 'recordOutcome', params: ({ event }) => event.output },
+              },
+              {
+                target: '#task.failed',
+                actions: { type: 'recordOutcome', params: ({ event }) => event.output },
+              },
+            ],
+          },
+          on: {
+            'task.timeout': { target: '#task.failed', actions: 'recordTimeout' },
+          },
+        },
+      },
+    },
+    complete: { type: 'final' },
+    failed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+  output: ({ context }) => ({ id: context.id, completedAt: context.completedAt ?? context.updatedAt }),
+});
+
+function ended(context: TaskContext, at: number) {
+  return { completedAt: at, updatedAt: at, seq: context.seq + 1, work: undefined };
+}
+
+/** The task machine's type, for typing provided implementations and actor refs. */
+export type TaskMachine = typeof taskMachine;
+/** A running task actor. */
+export type TaskActorRef = ActorRefFrom<TaskMachine>;
+/** A task actor's XState snapshot (not the public `TaskSnapshot`). */
+export type TaskMachineSnapshot = SnapshotFrom<TaskMachine>;

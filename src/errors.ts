@@ -1,0 +1,129 @@
+import type { TaskState } from './task.js';
+
+/** Every error code tooltask throws, stable across versions. */
+export type TooltaskErrorCode =
+  | 'TASK_NOT_FOUND'
+  | 'TASK_EXISTS'
+  | 'INVALID_TRANSITION'
+  | 'INVALID_TASK_ID'
+  | 'INVALID_ARGUMENT'
+  | 'TASK_TIMEOUT'
+  | 'TASK_CANCELLED'
+  | 'MANAGER_DISPOSED';
+
+/**
+ * The base of every error tooltask throws: check with `instanceof` or by `code`, never by message.
+ *
+ * @example
+ * ```ts
+ * import { createTaskManager, TooltaskError } from 'tooltask';
+ * const tasks = createTaskManager();
+ * try {
+ *   await tasks.get('missing');
+ * } catch (error) {
+ *   if (error instanceof TooltaskError) console.log(error.code); // 'TASK_NOT_FOUND'
+ * }
+ * ```
+ */
+export class TooltaskError extends Error {
+  override name = 'TooltaskError';
+  readonly code: TooltaskErrorCode;
+
+  constructor(code: TooltaskErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** No task has this id (it never existed, or its retention ended). */
+export class TaskNotFoundError extends TooltaskError {
+  override name = 'TaskNotFoundError' as const;
+  readonly taskId: string;
+  constructor(taskId: string) {
+    super('TASK_NOT_FOUND', `Expected a task with id \`${taskId}\`, found none`);
+    this.taskId = taskId;
+  }
+}
+
+/** A task with this id exists already. */
+export class TaskExistsError extends TooltaskError {
+  override name = 'TaskExistsError' as const;
+  readonly taskId: string;
+  constructor(taskId: string) {
+    super('TASK_EXISTS', `Expected a new task id, got \`${taskId}\`, which exists already`);
+    this.taskId = taskId;
+  }
+}
+
+/** The task's statechart does not accept this event in its current state. */
+export class InvalidTransitionError extends TooltaskError {
+  override name = 'InvalidTransitionError' as const;
+  readonly taskId: string;
+  /** The state the task was in; it is still in it. */
+  readonly from: TaskState;
+  /** The refused event, such as `task.progress`. */
+  readonly event: string;
+  constructor(taskId: string, from: TaskState, event: string) {
+    super(
+      'INVALID_TRANSITION',
+      `Task \`${taskId}\` is \`${from}\` and does not accept \`${event}\`${
+        from === 'pending' && event === 'task.progress'
+          ? ' (its work has not started; progress comes from the work)'
+          : from === 'complete' || from === 'failed' || from === 'cancelled'
+            ? ' (a finished task never changes)'
+            : ''
+      }`,
+    );
+    this.taskId = taskId;
+    this.from = from;
+    this.event = event;
+  }
+}
+
+/** A task id that is not a non-empty string of at most 256 characters. */
+export class InvalidTaskIdError extends TooltaskError {
+  override name = 'InvalidTaskIdError' as const;
+  constructor(message: string) {
+    super('INVALID_TASK_ID', message);
+  }
+}
+
+/** An argument or option of the wrong type or out of range. */
+export class InvalidArgumentError extends TooltaskError {
+  override name = 'InvalidArgumentError' as const;
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** A task's work ran longer than its `timeout`: the task fails with this error and its work is aborted. */
+export class TaskTimeoutError extends TooltaskError {
+  override name = 'TaskTimeoutError' as const;
+  readonly taskId: string;
+  readonly timeout: number;
+  constructor(taskId: string, timeout: number) {
+    super('TASK_TIMEOUT', `Task \`${taskId}\` timed out after ${timeout} ms`);
+    this.taskId = taskId;
+    this.timeout = timeout;
+  }
+}
+
+/** The reason a cancelled task's work signal carries (`signal.reason`). */
+export class TaskCancelledError extends TooltaskError {
+  override name = 'TaskCancelledError' as const;
+  readonly taskId: string;
+  readonly reason: string | undefined;
+  constructor(taskId: string, reason: string | undefined) {
+    super('TASK_CANCELLED', `Task \`${taskId}\` was cancelled${reason === undefined ? '' : `: ${reason}`}`);
+    this.taskId = taskId;
+    this.reason = reason;
+  }
+}
+
+/** The manager was disposed: it takes no more calls. */
+export class ManagerDisposedError extends TooltaskError {
+  override name = 'ManagerDisposedError' as const;
+  constructor(method: string) {
+    super('MANAGER_DISPOSED', `Expected a live task manager, got a disposed one (called \`${method}\`)`);
+  }
+}

@@ -1,0 +1,56 @@
+export {
+  type RegistryActorRef,
+  type RegistryContext,
+  type RegistryEvent,
+  type RegistryInput,
+  type RegistryMachine,
+  registryMachine,
+} from '../machines/registryMachine.js';
+export {
+  type TaskActorRef,
+  type TaskContext,
+  type TaskEvent,
+  type TaskInput,
+  type TaskMachine,
+  type TaskMachineSnapshot,
+  type TaskOutput,
+  type TaskWorkRunner,
+  taskMachine,
+  type WorkOutcome,
+} from '../machines/taskMachine.js';
+export { type Clock, systemClock } from './clock.js';
+export {
+  InvalidArgumentError,
+  InvalidTaskIdError,
+  InvalidTransitionError,
+  ManagerDisposedError,
+  TaskCancelledError,
+  TaskExistsError,
+  TaskNotFoundError,
+  TaskTimeoutError,
+  TooltaskError,
+  type TooltaskErrorCode,
+} from './errors.js';
+export {
+  type CreateOptions,
+  createTaskManager,
+  type InspectOption,
+  type ListFilter,
+  type PageOptions,
+  type RunOptions,
+  TaskManager,
+  type TaskManagerOptions,
+  type TaskWork,
+  type WaitOptions,
+  type WorkContext,
+} from './manager.js';
+export { createMemoryStore, MemoryStore } from './store/memory.js';
+export type { MaybePromise, Store, StorePageQuery, TaskPage } from './store/store.js';
+export {
+  isTerminal,
+  TASK_STATES,
+  type TaskMetadata,
+  type TaskSnapshot,
+  type TaskState,
+  type TerminalTaskState,
+} from './task.js';
