@@ -17,7 +17,7 @@ import {
   TaskExistsError,
   TaskNotFoundError,
 } from './errors.js';
-import { isPromise, then } from './maybePromise.js';
+import { chain, isPromise } from './maybePromise.js';
 import { toTaskSnapshot } from './snapshot.js';
 import { MemoryStore } from './store/memory.js';
 import type { MaybePromise, Store, TaskPage } from './store/store.js';
@@ -114,6 +114,13 @@ interface Live {
   detach: (() => void) | undefined;
 }
 
+/** What a dispatch waits for: the snapshot its event makes. */
+interface Capture {
+  readonly live: Live;
+  readonly seq: number;
+  snapshot: TaskSnapshot | undefined;
+}
+
 const CREATE_OPTIONS = ['metadata', 'ttl'] as const;
 const RUN_OPTIONS = ['id', 'signal', 'timeout', 'metadata', 'ttl'] as const;
 const MANAGER_OPTIONS = ['store', 'clock', 'concurrency', 'retention', 'inspect'] as const;
@@ -135,6 +142,7 @@ export class TaskManager {
   readonly #expiries = new Map<string, TimerHandle>();
   readonly #changes = new Subject<TaskSnapshot>();
   #disposed = false;
+  #capture: Capture | undefined;
 
   /** Every change of every task, in order, from now on: no replay of the past. Completes on `dispose()`. */
   readonly changes$: Observable<TaskSnapshot>;
@@ -283,7 +291,7 @@ export class TaskManager {
       const state = filter?.state;
       if (state === undefined || typeof state === 'string') {
         if (state !== undefined) assertState('state', state);
-        return then(this.#store.loadAll(state), (tasks) => [...tasks]);
+        return chain(this.#store.loadAll(state), (tasks) => [...tasks]);
       }
       if (!Array.isArray(state)) {
         throw new InvalidArgumentError(
@@ -292,7 +300,7 @@ export class TaskManager {
       }
       for (const one of state) assertState('state', one);
       const wanted = new Set<TaskState>(state);
-      return then(this.#store.loadAll(), (tasks) => tasks.filter((task) => wanted.has(task.state)));
+      return chain(this.#store.loadAll(), (tasks) => tasks.filter((task) => wanted.has(task.state)));
     });
   }
 
@@ -504,7 +512,7 @@ export class TaskManager {
   #find(id: string): MaybePromise<TaskSnapshot> {
     const live = this.#live.get(id);
     if (live !== undefined) return live.snapshot;
-    return then(this.#store.load(id), (snapshot) => {
+    return chain(this.#store.load(id), (snapshot) => {
       if (snapshot === undefined) throw new TaskNotFoundError(id);
       return snapshot;
     });
@@ -521,7 +529,7 @@ export class TaskManager {
     },
   ): MaybePromise<TaskSnapshot> {
     if (this.#live.has(id)) throw new TaskExistsError(id);
-    return then(this.#store.load(id), (existing) => {
+    return chain(this.#store.load(id), (existing) => {
       // Checked again: a create of the same id may have landed while the store answered.
       if (existing !== undefined || this.#live.has(id)) throw new TaskExistsError(id);
       if (this.#disposed) throw new ManagerDisposedError('create');
@@ -591,17 +599,26 @@ export class TaskManager {
   #dispatch(id: string, event: TaskEvent): MaybePromise<TaskSnapshot> {
     const live = this.#live.get(id);
     if (live === undefined) {
-      return then(this.#store.load(id), (stored) => {
+      return chain(this.#store.load(id), (stored) => {
         if (stored === undefined) throw new TaskNotFoundError(id);
         throw new InvalidTransitionError(id, stored.state, event.type);
       });
     }
     const before = live.snapshot;
     if (!live.actor.getSnapshot().can(event)) throw new InvalidTransitionError(id, before.state, event.type);
-    live.actor.send(event);
-    if (live.snapshot !== before) return live.snapshot;
+    // The answer is the snapshot this event makes (seq + 1), even when a listener reacts to it by
+    // changing the task again before send() returns. Saved and restored, so nested calls are safe.
+    const outer = this.#capture;
+    const capture: Capture = { live, seq: before.seq + 1, snapshot: undefined };
+    this.#capture = capture;
+    try {
+      live.actor.send(event);
+    } finally {
+      this.#capture = outer;
+    }
+    if (capture.snapshot !== undefined) return capture.snapshot;
     // Sent from inside a listener of this task: XState queued the event behind the one being
-    // processed. Answer with the snapshot it produces.
+    // processed. Answer with the next snapshot, which it produces.
     return new Promise((resolve) => {
       const listener: Listener = (snapshot) => {
         live.listeners?.delete(listener);
@@ -626,6 +643,8 @@ export class TaskManager {
     if (machineSnapshot.context.seq === live.snapshot.seq) return;
     const snapshot = toTaskSnapshot(machineSnapshot);
     live.snapshot = snapshot;
+    const capture = this.#capture;
+    if (capture?.live === live && capture.seq === snapshot.seq) capture.snapshot = snapshot;
     const ended = isTerminal(snapshot.state);
     if (ended) {
       this.#live.delete(snapshot.id);

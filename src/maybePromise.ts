@@ -1,7 +1,7 @@
 import type { MaybePromise } from './store/store.js';
 
 /** Applies `next` at once to a plain value, or once a Promise settles: a sync store stays sync. */
-export function then<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+export function chain<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
   return isPromise(value) ? value.then(next) : next(value);
 }
 
