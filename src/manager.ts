@@ -535,7 +535,8 @@ export class TaskManager {
       if (this.#disposed) throw new ManagerDisposedError('create');
       const { work, signal } = options;
       let actor: TaskActorRef | undefined;
-      const runner = work === undefined ? undefined : this.#runner(id, work, () => actor);
+      // A signal aborted before run() makes a task that is cancelled at once and whose work never starts.
+      const runner = work === undefined || signal?.aborted ? undefined : this.#runner(id, work, () => actor);
       actor = createActor(this.#machine, {
         parent: this.#registry,
         id,
