@@ -73,6 +73,8 @@ export const registryMachine = setup({
         const at = event.output?.completedAt ?? 0;
         for (const [nextId, next] of context.queue) {
           context.queue.delete(nextId);
+          // Ended while waiting, with its done event still behind this one (dispose does that).
+          if (next.getSnapshot().status !== 'active') continue;
           context.working.add(nextId);
           enqueue.sendTo(next, { type: 'task.start', at });
           break;
