@@ -41,23 +41,23 @@ export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent
 /** Options of `createTaskManager`. */
 export interface TaskManagerOptions {
   /** Where every task's latest snapshot is written through. Default: a new `MemoryStore`. */
-  readonly store?: Store;
+  readonly store?: Store | undefined;
   /** Time and the one timer. Default: the system clock. XState's `SimulatedClock` fits. */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** How many works `run()` runs at once; the rest wait in `pending`, first in first out. Default: `Infinity`. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** How long a finished task stays readable, in ms. Default: `Infinity` (kept until deleted by you). */
-  readonly retention?: number;
+  readonly retention?: number | undefined;
   /** An XState inspection observer: it sees the registry and every task actor (`@statelyai/inspect`). */
-  readonly inspect?: InspectOption;
+  readonly inspect?: InspectOption | undefined;
 }
 
 /** Options of `create`. */
 export interface CreateOptions {
   /** Free-form data kept with the task, copied and frozen. */
-  readonly metadata?: TaskMetadata;
+  readonly metadata?: TaskMetadata | undefined;
   /** This task's retention after it ends, in ms; overrides the manager's `retention`. */
-  readonly ttl?: number;
+  readonly ttl?: number | undefined;
 }
 
 /** What a work gets when `run()` starts it. */
@@ -76,32 +76,32 @@ export type TaskWork<T = unknown> = (context: WorkContext) => T | PromiseLike<T>
 /** Options of `run`. */
 export interface RunOptions extends CreateOptions {
   /** The task's id. Default: a random UUID. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** Cancels the task when it aborts. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Fails the task with `TaskTimeoutError` this many ms after its work starts (not while it waits for a slot). */
-  readonly timeout?: number;
+  readonly timeout?: number | undefined;
 }
 
 /** Which tasks `list` returns. */
 export interface ListFilter {
-  readonly state?: TaskState | readonly TaskState[];
+  readonly state?: TaskState | readonly TaskState[] | undefined;
 }
 
 /** Options of `page`. */
 export interface PageOptions {
   /** `nextCursor` of the previous page; absent for the first page. */
-  readonly cursor?: string;
+  readonly cursor?: string | undefined;
   /** Tasks per page, from 1 to 1000. Default: 100. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** Only tasks in this state. */
-  readonly state?: TaskState;
+  readonly state?: TaskState | undefined;
 }
 
 /** Options of `wait`. */
 export interface WaitOptions {
   /** Stops waiting (the promise rejects with the signal's reason); the task itself goes on. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 type Listener = (snapshot: TaskSnapshot) => void;
