@@ -98,7 +98,10 @@ describe('documentation examples', () => {
     const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', out], {
       encoding: 'utf8',
     });
-    const report = result.stdout.replaceAll(`${relative(root, out)}/`, '');
+    // Name the example by where it is written: README.md:205 (example-003.ts(6,22): …).
+    const report = result.stdout
+      .replaceAll(`${relative(root, out)}/`, '')
+      .replaceAll(/example-(\d{3})\.ts/g, (file, index: string) => `${all[Number(index)]?.source} (${file})`);
     expect(report, `examples that do not compile:\n${report}`).toBe('');
     expect(result.status).toBe(0);
   });
