@@ -17,7 +17,7 @@ import {
   TaskExistsError,
   TaskNotFoundError,
 } from './errors.js';
-import { isPromise, then } from './maybePromise.js';
+import { andThen, isPromise } from './maybePromise.js';
 import { toTaskSnapshot } from './snapshot.js';
 import { MemoryStore } from './store/memory.js';
 import type { MaybePromise, Store, TaskPage } from './store/store.js';
@@ -283,7 +283,7 @@ export class TaskManager {
       const state = filter?.state;
       if (state === undefined || typeof state === 'string') {
         if (state !== undefined) assertState('state', state);
-        return then(this.#store.loadAll(state), (tasks) => [...tasks]);
+        return andThen(this.#store.loadAll(state), (tasks) => [...tasks]);
       }
       if (!Array.isArray(state)) {
         throw new InvalidArgumentError(
@@ -292,7 +292,7 @@ export class TaskManager {
       }
       for (const one of state) assertState('state', one);
       const wanted = new Set<TaskState>(state);
-      return then(this.#store.loadAll(), (tasks) => tasks.filter((task) => wanted.has(task.state)));
+      return andThen(this.#store.loadAll(), (tasks) => tasks.filter((task) => wanted.has(task.state)));
     });
   }
 
@@ -504,7 +504,7 @@ export class TaskManager {
   #find(id: string): MaybePromise<TaskSnapshot> {
     const live = this.#live.get(id);
     if (live !== undefined) return live.snapshot;
-    return then(this.#store.load(id), (snapshot) => {
+    return andThen(this.#store.load(id), (snapshot) => {
       if (snapshot === undefined) throw new TaskNotFoundError(id);
       return snapshot;
     });
@@ -521,7 +521,7 @@ export class TaskManager {
     },
   ): MaybePromise<TaskSnapshot> {
     if (this.#live.has(id)) throw new TaskExistsError(id);
-    return then(this.#store.load(id), (existing) => {
+    return andThen(this.#store.load(id), (existing) => {
       // Checked again: a create of the same id may have landed while the store answered.
       if (existing !== undefined || this.#live.has(id)) throw new TaskExistsError(id);
       if (this.#disposed) throw new ManagerDisposedError('create');
@@ -591,7 +591,7 @@ export class TaskManager {
   #dispatch(id: string, event: TaskEvent): MaybePromise<TaskSnapshot> {
     const live = this.#live.get(id);
     if (live === undefined) {
-      return then(this.#store.load(id), (stored) => {
+      return andThen(this.#store.load(id), (stored) => {
         if (stored === undefined) throw new TaskNotFoundError(id);
         throw new InvalidTransitionError(id, stored.state, event.type);
       });
