@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
+    'protocols/a2a': 'src/protocols/a2a.ts',
   },
   format: ['esm'],
   target: 'node20',
