@@ -1,12 +1,17 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'protocols/mcp': 'src/protocols/mcp.ts',
+    'protocols/a2a': 'src/protocols/a2a.ts',
+  },
   format: ['esm'],
   target: 'node20',
   dts: true,
   sourcemap: true,
   clean: true,
   treeshake: true,
-  external: ['xstate', 'rxjs'],
+  // The SDKs are optional peers, reached through their subpaths: never bundled.
+  external: ['xstate', 'rxjs', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
 });

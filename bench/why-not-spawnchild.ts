@@ -8,7 +8,11 @@
 import { performance } from 'node:perf_hooks';
 import { type AnyActorRef, assign, createActor, createMachine, enqueueActions, setup, stopChild } from 'xstate';
 
-const child = createMachine({ id: 'child', initial: 'idle', states: { idle: { on: { go: 'done' } }, done: { type: 'final' } } });
+const child = createMachine({
+  id: 'child',
+  initial: 'idle',
+  states: { idle: { on: { go: 'done' } }, done: { type: 'final' } },
+});
 
 const spawning = setup({
   types: { events: {} as { type: 'spawn'; id: string } | { type: 'stop'; id: string } },
@@ -34,7 +38,12 @@ const owning = setup({
         enqueue(() => event.ref.start());
       }),
     },
-    stop: { actions: [stopChild(({ context, event }) => context.tasks.get(event.id) as AnyActorRef), assign(({ context, event }) => (context.tasks.delete(event.id), {}))] },
+    stop: {
+      actions: [
+        stopChild(({ context, event }) => context.tasks.get(event.id) as AnyActorRef),
+        assign(({ context, event }) => (context.tasks.delete(event.id), {})),
+      ],
+    },
   },
 });
 
@@ -42,7 +51,11 @@ function measure(live: number, kind: 'spawnChild' | 'createActor + Map'): { spaw
   const parent = createActor(kind === 'spawnChild' ? spawning : owning).start();
   const add = (id: string) => {
     if (kind === 'spawnChild') (parent as ReturnType<typeof createActor<typeof spawning>>).send({ type: 'spawn', id });
-    else (parent as ReturnType<typeof createActor<typeof owning>>).send({ type: 'record', ref: createActor(child, { parent, id }) });
+    else
+      (parent as ReturnType<typeof createActor<typeof owning>>).send({
+        type: 'record',
+        ref: createActor(child, { parent, id }),
+      });
   };
   for (let i = 0; i < live; i++) add(`c${i}`);
   const sample = 200;
@@ -56,11 +69,15 @@ function measure(live: number, kind: 'spawnChild' | 'createActor + Map'): { spaw
   return { spawn, stop };
 }
 
-console.log('| live children | spawnChild: spawn | spawnChild: stop | createActor + Map: spawn | createActor + Map: stop |');
+console.log(
+  '| live children | spawnChild: spawn | spawnChild: stop | createActor + Map: spawn | createActor + Map: stop |',
+);
 console.log('|---:|---:|---:|---:|---:|');
 for (const live of [1_000, 10_000, 50_000]) {
   const obvious = measure(live, 'spawnChild');
   const ours = measure(live, 'createActor + Map');
   const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
-  console.log(`| ${live.toLocaleString('en')} | ${us(obvious.spawn)} | ${us(obvious.stop)} | ${us(ours.spawn)} | ${us(ours.stop)} |`);
+  console.log(
+    `| ${live.toLocaleString('en')} | ${us(obvious.spawn)} | ${us(obvious.stop)} | ${us(ours.spawn)} | ${us(ours.stop)} |`,
+  );
 }

@@ -44,31 +44,76 @@ function examples(): Example[] {
   return all;
 }
 
+/** `tooltask`, `tooltask/mcp`, …: each public entry point and its source, from package.json's `exports`. */
+function entryPoints(): Map<string, string> {
+  const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | { default: string }>;
+  };
+  const entries = new Map<string, string>();
+  for (const [key, target] of Object.entries(exports)) {
+    if (typeof target === 'string') continue;
+    const source = target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
+    entries.set(key === '.' ? 'tooltask' : `tooltask/${key.slice(2)}`, source);
+  }
+  return entries;
+}
+
+/**
+ * The names a module exports, read from its text, as import specifiers (`type Store`, `run`):
+ * what its own TSDoc examples may use unimported.
+ */
+function exportedNames(file: string): Map<string, string> {
+  const text = readFileSync(join(root, file), 'utf8');
+  const names = new Map<string, string>();
+  const declared =
+    /^export (?:declare )?(?:abstract )?(?:async )?(function\*?|class|const|let|interface|type|enum) (\w+)/gm;
+  for (const [, kind, name] of text.matchAll(declared) as IterableIterator<[string, string, string]>) {
+    names.set(name, kind === 'interface' || kind === 'type' ? `type ${name}` : name);
+  }
+  for (const [, typeBlock, body] of text.matchAll(/^export (type )?\{([^}]*)\}/gm) as IterableIterator<
+    [string, string | undefined, string]
+  >) {
+    for (const part of body.split(',')) {
+      const typeOnly = typeBlock !== undefined || /^\s*type\s/.test(part);
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .at(-1);
+      if (name) names.set(name, typeOnly ? `type ${name}` : name);
+    }
+  }
+  return names;
+}
+
 /** Names an example may use without declaring, as a reader of the docs would assume them. */
 const ambient: Record<string, string> = {
-  tasks: 'declare const tasks: import("../../src/index.js").TaskManager;',
+  tasks: 'declare const tasks: import("tooltask").TaskManager;',
   id: 'declare const id: string;',
-  render: 'declare function render(task: import("../../src/index.js").TaskSnapshot): void;',
+  render: 'declare function render(task: import("tooltask").TaskSnapshot): void;',
 };
 
 function declares(code: string, name: string): boolean {
-  const declaration = `\\b(?:const|let|var|function|class)\\s+(?:${name}\\b|\\{[^}]*\\b${name}\\b[^}]*\\})`;
+  const declaration = `\\b(?:const|let|var|function|class|interface|type|enum)\\s+(?:${name}\\b|\\{[^}]*\\b${name}\\b[^}]*\\})`;
   return new RegExp(`${declaration}|\\bimport\\b[^;]*\\b${name}\\b`).test(code);
 }
 
-function toModule(example: Example): string {
-  const code = example.code.replaceAll(/from '(tooltask)'/g, "from '../../src/index.js'");
-  const exported = /\bfrom '\.\.\/\.\.\/src\/index\.js'/.test(code);
+function toModule(example: Example, entries: Map<string, string>): string {
+  const code = example.code;
   const prelude = Object.entries(ambient)
-    .filter(([name, _]) => new RegExp(`\\b${name}\\b`).test(code) && !declares(code, name))
+    .filter(([name]) => new RegExp(`\\b${name}\\b`).test(code) && !declares(code, name))
     .map(([, declaration]) => declaration);
-  // TSDoc examples inside the library use its exports without importing them.
-  if (!exported) {
-    prelude.push(
-      "import type { TaskPage, TaskSnapshot, TaskState } from '../../src/index.js';",
-      "import * as __tooltask from '../../src/index.js';",
-      'const { createTaskManager, isTerminal, MemoryStore, createMemoryStore, TooltaskError, taskMachine } = __tooltask;',
-    );
+  // A TSDoc example may use its own module's exports, and the main entry's, without importing them.
+  const file = example.source.split(':')[0] as string;
+  const modules = [...new Set([entries.get('tooltask') as string, ...(file.startsWith('README') ? [] : [file])])];
+  const imported = new Set<string>();
+  for (const module of modules) {
+    const specifier =
+      [...entries].find(([, source]) => source === module)?.[0] ?? `../../${module.replace(/\.ts$/, '.js')}`;
+    const used = [...exportedNames(module)]
+      .filter(([name]) => new RegExp(`\\b${name}\\b`).test(code) && !declares(code, name) && !imported.has(name))
+      .map(([name, specifierName]) => (imported.add(name), specifierName));
+    if (used.length > 0) prelude.push(`import { ${used.join(', ')} } from '${specifier}';`);
   }
   return `// ${example.source}\n${prelude.join('\n')}\n${code}\nexport {};\n`;
 }
@@ -84,14 +129,16 @@ describe('documentation examples', () => {
   it('all compile against the public API, strictly', () => {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
+    const entries = entryPoints();
     all.forEach((example, index) => {
-      writeFileSync(join(out, `example-${String(index).padStart(3, '0')}.ts`), toModule(example));
+      writeFileSync(join(out, `example-${String(index).padStart(3, '0')}.ts`), toModule(example, entries));
     });
+    const paths = Object.fromEntries([...entries].map(([specifier, source]) => [specifier, [`../../${source}`]]));
     writeFileSync(
       join(out, 'tsconfig.json'),
       JSON.stringify({
         extends: '../../tsconfig.json',
-        compilerOptions: { noUnusedLocals: false, types: ['node'] },
+        compilerOptions: { noUnusedLocals: false, types: ['node'], paths },
         include: ['*.ts'],
       }),
     );

@@ -1,0 +1,576 @@
+import type {
+  CreateTaskOptions,
+  CreateTaskRequestHandlerExtra,
+  TaskStore,
+  ToolTaskHandler,
+} from '@modelcontextprotocol/sdk/experimental/tasks';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  GetTaskPayloadRequestSchema,
+  McpError,
+  RELATED_TASK_META_KEY,
+  type Request,
+  type RequestId,
+  type Result,
+  type Task,
+  type ToolAnnotations,
+} from '@modelcontextprotocol/sdk/types.js';
+import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from '../errors.js';
+import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
+import { isTerminal, type TaskSnapshot, type TaskState } from '../task.js';
+import { describe } from '../validate.js';
+import { scanPage } from './scan.js';
+
+/** The MCP task status a tooltask state maps to (MCP 2025-11-25 `Task.status`). */
+export type McpTaskStatus = Task['status'];
+
+/** Options of `McpTaskStore`. */
+export interface McpTaskStoreOptions {
+  /** The `pollInterval` (ms) tasks advertise, unless the creator asks for another. Default: 1000. */
+  readonly pollInterval?: number;
+  /** The ttl (ms) of a task whose client asks for none; `null` keeps it until deleted. Default: `null`. */
+  readonly defaultTtl?: number | null;
+  /** The largest ttl (ms) a client may ask for; larger or `null` requests get this. Default: no cap. */
+  readonly maxTtl?: number;
+  /** Tasks per `tasks/list` page, from 1 to 1000. Default: 100. */
+  readonly pageSize?: number;
+}
+
+/** Options of `McpTaskStore.run`. */
+export interface McpRunOptions {
+  /** The MCP session the task belongs to: other sessions can neither see nor cancel it. */
+  readonly sessionId?: string | undefined;
+  /** The ttl the client asked for (`params.task.ttl`), capped by the store's `maxTtl`. */
+  readonly ttl?: number | null | undefined;
+  /** The poll interval to advertise; default the store's `pollInterval`. */
+  readonly pollInterval?: number | undefined;
+  /** Fails the task with `TaskTimeoutError` after this many ms of work. */
+  readonly timeout?: number | undefined;
+}
+
+/** What the MCP side of a task remembers, kept frozen in the tooltask task's metadata. */
+interface McpBinding {
+  readonly sessionId: string | undefined;
+  readonly pollInterval: number;
+}
+
+/**
+ * The failure a tool reported as a `CallToolResult` (`storeTaskResult(id, 'failed', result)`): the
+ * tooltask task fails with it, and `tasks/result` answers with that very result.
+ */
+export class McpToolError extends Error {
+  override name = 'McpToolError' as const;
+  /** The result `tasks/result` answers with. */
+  readonly result: Result;
+  constructor(result: Result) {
+    super(`Expected the tool to succeed, got a failed result: ${firstText(result) ?? 'no text content'}`);
+    this.result = result;
+  }
+}
+
+const BINDING = 'mcp';
+const MAX_SCAN = 10_000;
+
+/**
+ * Maps a tooltask state to an MCP task status.
+ *
+ * `pending` and `running` are both `working` (MCP has no queued status); the final states map one to
+ * one. `input_required` comes only from `McpTaskStore`'s overlay, never from a tooltask state.
+ *
+ * @example
+ * ```ts
+ * import { toMcpStatus } from 'tooltask/mcp';
+ * toMcpStatus('pending'); // 'working'
+ * toMcpStatus('complete'); // 'completed'
+ * ```
+ */
+export function toMcpStatus(state: TaskState): McpTaskStatus {
+  switch (state) {
+    case 'pending':
+    case 'running':
+      return 'working';
+    case 'complete':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return 'cancelled';
+  }
+}
+
+/**
+ * Maps a tooltask snapshot to an MCP 2025-11-25 `Task`.
+ *
+ * Times become ISO strings, a kept-forever task (`ttl` undefined) gets `ttl: null`, a failed task's
+ * error message becomes its `statusMessage`, and `pollInterval` is the one the task was created with.
+ *
+ * @example
+ * ```ts
+ * import { createTaskManager } from 'tooltask';
+ * import { toMcpTask } from 'tooltask/mcp';
+ * const tasks = createTaskManager();
+ * const task = toMcpTask(await tasks.create('a', { ttl: 60_000 }));
+ * task.status; // 'working'
+ * task.ttl; // 60000
+ * ```
+ */
+export function toMcpTask(snapshot: TaskSnapshot, options?: { readonly pollInterval?: number }): Task {
+  const pollInterval = bindingOf(snapshot)?.pollInterval ?? options?.pollInterval;
+  const statusMessage = snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
+  return {
+    taskId: snapshot.id,
+    status: toMcpStatus(snapshot.state),
+    ttl: snapshot.ttl ?? null,
+    createdAt: new Date(snapshot.createdAt).toISOString(),
+    lastUpdatedAt: new Date(snapshot.updatedAt).toISOString(),
+    ...(pollInterval === undefined ? {} : { pollInterval }),
+    ...(statusMessage === undefined ? {} : { statusMessage }),
+  };
+}
+
+/**
+ * The MCP SDK's experimental `TaskStore` on a tooltask manager: pass it to `McpServer` as
+ * `taskStore` and `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel` read and drive
+ * tooltask tasks.
+ *
+ * - `tasks/cancel` reaches `updateTaskStatus(id, 'cancelled')`, which cancels the tooltask task: a
+ *   `run()` work's `AbortSignal` aborts. Cancelling a finished task is `-32602` (Invalid params),
+ *   and a cancelled task stays cancelled.
+ * - The MCP `ttl` becomes the tooltask task's retention, which only counts once the task has ended:
+ *   a working task is never evicted.
+ * - A task belongs to the session that created it (the SDK passes the transport's `sessionId`):
+ *   another session gets "not found" for it and never sees it in `tasks/list`. Tasks created
+ *   without a session are visible to session-less callers only.
+ * - `tasks/list` pages with the manager's cursors, O(pageSize) per page (at most 10,000 hidden
+ *   tasks of other sessions are skipped per call; the page then ends early with a cursor).
+ * - `getTaskResult` waits for the end with `manager.wait()`; see `serveTaskResults` for making
+ *   `tasks/result` wait that way too instead of the SDK's polling loop.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+ * import { createTaskManager } from 'tooltask';
+ * import { McpTaskStore } from 'tooltask/mcp';
+ *
+ * const tasks = createTaskManager();
+ * const taskStore = new McpTaskStore(tasks, { pollInterval: 500 });
+ * const server = new McpServer(
+ *   { name: 'jobs', version: '1.0.0' },
+ *   { capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }, taskStore },
+ * );
+ * ```
+ */
+export class McpTaskStore implements TaskStore {
+  readonly #manager: TaskManager;
+  readonly #pollInterval: number;
+  readonly #defaultTtl: number | null;
+  readonly #maxTtl: number | undefined;
+  readonly #pageSize: number;
+  /** Live tasks a request is waiting on (`input_required`): MCP-only, the chart has no such state. */
+  readonly #awaitingInput = new Set<string>();
+
+  constructor(manager: TaskManager, options: McpTaskStoreOptions = {}) {
+    if (typeof manager?.page !== 'function' || typeof manager.wait !== 'function') {
+      throw new InvalidArgumentError(`Expected \`manager\` to be a TaskManager, got ${describe(manager)}`);
+    }
+    const { pollInterval = 1000, defaultTtl = null, maxTtl, pageSize = 100 } = options;
+    assertMs('pollInterval', pollInterval);
+    if (defaultTtl !== null) assertMs('defaultTtl', defaultTtl);
+    if (maxTtl !== undefined) assertMs('maxTtl', maxTtl);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+      throw new InvalidArgumentError(
+        `Expected \`pageSize\` to be a whole number from 1 to 1000, got ${describe(pageSize)}`,
+      );
+    }
+    this.#manager = manager;
+    this.#pollInterval = pollInterval;
+    this.#defaultTtl = defaultTtl;
+    this.#maxTtl = maxTtl;
+    this.#pageSize = pageSize;
+  }
+
+  /** The tooltask manager the tasks live in. */
+  get manager(): TaskManager {
+    return this.#manager;
+  }
+
+  /**
+   * Runs `work` as a tooltask task bound to an MCP session and answers its MCP `Task`: the way a
+   * tool's work becomes cancellable. `registerTaskTool` calls it for you.
+   *
+   * @example
+   * ```ts
+   * import { createTaskManager } from 'tooltask';
+   * import { McpTaskStore } from 'tooltask/mcp';
+   *
+   * const taskStore = new McpTaskStore(createTaskManager());
+   * // In a tool handler, pass the request's `extra.sessionId` and `extra.taskRequestedTtl`.
+   * const task = await taskStore.run(async ({ signal }) => {
+   *   await fetch('https://example.com/report', { signal });
+   *   return { content: [{ type: 'text', text: 'ready' }] };
+   * }, { sessionId: 'session-1', ttl: 60_000 });
+   * ```
+   */
+  async run(work: TaskWork<CallToolResult>, options: McpRunOptions = {}): Promise<Task> {
+    const snapshot = await this.#manager.run(work, {
+      ...this.#createOptions(options),
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    });
+    return this.#toTask(snapshot);
+  }
+
+  /** Creates a task driven by `storeTaskResult` and `updateTaskStatus` (the SDK's `extra.taskStore.createTask`). */
+  async createTask(
+    taskParams: CreateTaskOptions,
+    _requestId: RequestId,
+    _request: Request,
+    sessionId?: string,
+  ): Promise<Task> {
+    const snapshot = await this.#manager.create(
+      crypto.randomUUID(),
+      this.#createOptions({ sessionId, ttl: taskParams.ttl, pollInterval: taskParams.pollInterval }),
+    );
+    return this.#toTask(snapshot);
+  }
+
+  /** The task as MCP sees it, or `null` when it does not exist or belongs to another session. */
+  async getTask(taskId: string, sessionId?: string): Promise<Task | null> {
+    const snapshot = await this.#find(taskId, sessionId);
+    return snapshot === undefined ? null : this.#toTask(snapshot);
+  }
+
+  /** Ends the task with the tool's result: `completed` completes it, `failed` fails it with `McpToolError`. */
+  async storeTaskResult(
+    taskId: string,
+    status: 'completed' | 'failed',
+    result: Result,
+    sessionId?: string,
+  ): Promise<void> {
+    await this.#visible(taskId, sessionId);
+    this.#awaitingInput.delete(taskId);
+    await this.#transition(() =>
+      status === 'completed'
+        ? this.#manager.complete(taskId, result)
+        : this.#manager.fail(taskId, new McpToolError(result)),
+    );
+  }
+
+  /**
+   * The task's result once it has ended, waiting for the end if needed (`manager.wait`). A failed
+   * task answers with its `isError` result; a cancelled one has none (`-32602`).
+   */
+  getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
+    return this.result(taskId, { sessionId });
+  }
+
+  /**
+   * Like `getTaskResult`, and stops waiting (rejecting with `signal.reason`) when `signal` aborts:
+   * the task itself goes on. What `serveTaskResults` answers `tasks/result` with.
+   */
+  async result(
+    taskId: string,
+    options: { readonly sessionId?: string | undefined; readonly signal?: AbortSignal | undefined } = {},
+  ): Promise<Result> {
+    const found = await this.#visible(taskId, options.sessionId);
+    const snapshot = isTerminal(found.state)
+      ? found
+      : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
+    switch (snapshot.state) {
+      case 'complete':
+        return toToolResult(snapshot.result);
+      case 'failed':
+        return snapshot.error instanceof McpToolError
+          ? snapshot.error.result
+          : { content: [{ type: 'text', text: snapshot.error?.message ?? 'failed' }], isError: true };
+      default:
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Expected task \`${taskId}\` to have completed or failed, got \`${toMcpStatus(snapshot.state)}\`: it has no result`,
+        );
+    }
+  }
+
+  /**
+   * Moves the task to `status`. `cancelled` cancels the tooltask task and so aborts its work (this
+   * is what `tasks/cancel` calls); a finished task refuses with `-32602`. `input_required` is kept
+   * beside the chart until the task works or ends again.
+   */
+  async updateTaskStatus(
+    taskId: string,
+    status: McpTaskStatus,
+    statusMessage?: string,
+    sessionId?: string,
+  ): Promise<void> {
+    const snapshot = await this.#visible(taskId, sessionId);
+    if (isTerminal(snapshot.state)) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Expected a working task, got task \`${taskId}\` in terminal status \`${toMcpStatus(snapshot.state)}\``,
+      );
+    }
+    if (status === 'input_required') {
+      this.#awaitingInput.add(taskId);
+      return;
+    }
+    this.#awaitingInput.delete(taskId);
+    await this.#transition(() => {
+      switch (status) {
+        case 'cancelled':
+          return this.#manager.cancel(taskId, statusMessage);
+        case 'completed':
+          return this.#manager.complete(taskId);
+        case 'failed':
+          return this.#manager.fail(taskId, statusMessage ?? 'failed');
+        default:
+          // A `run()` task waiting for a slot is already `working` to MCP; a manual one starts running.
+          if (this.#manager.actor(taskId)?.getSnapshot().context.work !== undefined) return Promise.resolve(snapshot);
+          return this.#manager.update(taskId, snapshot.progress, statusMessage);
+      }
+    });
+  }
+
+  /** One page of this session's tasks, oldest first; pass `nextCursor` back for the next page. */
+  async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
+    const page = await scanPage(
+      this.#manager,
+      { cursor, limit: this.#pageSize, maxScan: MAX_SCAN },
+      (task) => bindingOf(task)?.sessionId === sessionId,
+    );
+    const tasks = page.tasks.map((task) => this.#toTask(task));
+    return page.nextCursor === undefined ? { tasks } : { tasks, nextCursor: page.nextCursor };
+  }
+
+  #createOptions(options: McpRunOptions) {
+    const { sessionId, pollInterval = this.#pollInterval } = options;
+    if (sessionId !== undefined && typeof sessionId !== 'string') {
+      throw new InvalidArgumentError(`Expected \`sessionId\` to be a string, got ${describe(sessionId)}`);
+    }
+    assertMs('pollInterval', pollInterval);
+    let ttl = options.ttl === undefined ? this.#defaultTtl : options.ttl;
+    if (ttl !== null) assertMs('ttl', ttl);
+    if (this.#maxTtl !== undefined && (ttl === null || ttl > this.#maxTtl)) ttl = this.#maxTtl;
+    const binding: McpBinding = Object.freeze({ sessionId, pollInterval });
+    // MCP's `null` ttl means "kept until deleted", which is tooltask's `Infinity` retention.
+    return { metadata: { [BINDING]: binding }, ttl: ttl ?? Number.POSITIVE_INFINITY };
+  }
+
+  #toTask(snapshot: TaskSnapshot): Task {
+    const task = toMcpTask(snapshot, { pollInterval: this.#pollInterval });
+    if (isTerminal(snapshot.state)) this.#awaitingInput.delete(snapshot.id);
+    else if (this.#awaitingInput.has(snapshot.id)) return { ...task, status: 'input_required' };
+    return task;
+  }
+
+  async #find(taskId: string, sessionId: string | undefined): Promise<TaskSnapshot | undefined> {
+    try {
+      const snapshot = await this.#manager.get(taskId);
+      return bindingOf(snapshot)?.sessionId === sessionId ? snapshot : undefined;
+    } catch (error) {
+      if (error instanceof TaskNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async #visible(taskId: string, sessionId: string | undefined): Promise<TaskSnapshot> {
+    const snapshot = await this.#find(taskId, sessionId);
+    if (snapshot === undefined) {
+      throw new McpError(ErrorCode.InvalidParams, `Expected a task with id \`${taskId}\` in this session, found none`);
+    }
+    return snapshot;
+  }
+
+  /** Runs a transition; a task that ended meanwhile is a protocol error, not an internal one. */
+  async #transition(send: () => Promise<TaskSnapshot>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (error instanceof InvalidTransitionError) throw new McpError(ErrorCode.InvalidParams, error.message);
+      throw error;
+    }
+  }
+}
+
+/** What a task tool's work gets: tooltask's `WorkContext` plus the SDK's request `extra`. */
+export interface McpToolWorkContext extends WorkContext {
+  /** The `tools/call` request's extra (session, auth, `sendNotification`...). Its `signal` is not the task's. */
+  readonly extra: CreateTaskRequestHandlerExtra;
+}
+
+/** A task tool's work: its `CallToolResult` completes the task, a throw fails it with an `isError` result. */
+export type McpToolWork<Args> = (
+  args: Args,
+  context: McpToolWorkContext,
+) => CallToolResult | PromiseLike<CallToolResult>;
+
+/** The tool definition `registerTaskTool` takes. */
+export interface McpTaskToolConfig<Shape extends ZodRawShapeCompat> {
+  readonly title?: string;
+  readonly description?: string;
+  /** The arguments, as a zod raw shape (`{ steps: z.number() }`). */
+  readonly inputSchema: Shape;
+  readonly annotations?: ToolAnnotations;
+  /** `required` (default): only callable as a task. `optional`: a plain call waits for the task. */
+  readonly taskSupport?: 'required' | 'optional';
+  /** Fails the task with `TaskTimeoutError` after this many ms of work. */
+  readonly timeout?: number;
+}
+
+/**
+ * Registers a tool whose every call runs as a tooltask `run()` task, in one call.
+ *
+ * The call answers at once with the MCP task; the work gets the task's `AbortSignal`, which
+ * `tasks/cancel`, a timeout or `manager.dispose()` aborts. `progress(value, message)` (0 to 1)
+ * reaches the client as `notifications/progress` on the call's progress token, strictly
+ * increasing, with `total: 1` and the message; the end is announced with
+ * `notifications/tasks/status`. `store` must be the server's `taskStore`.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+ * import * as z from 'zod';
+ * import { createTaskManager } from 'tooltask';
+ * import { McpTaskStore, registerTaskTool } from 'tooltask/mcp';
+ *
+ * const taskStore = new McpTaskStore(createTaskManager());
+ * const server = new McpServer(
+ *   { name: 'jobs', version: '1.0.0' },
+ *   { capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }, taskStore },
+ * );
+ * registerTaskTool(server, taskStore, 'count', { inputSchema: { to: z.number() } }, async ({ to }, { signal, progress }) => {
+ *   for (let i = 1; i <= to; i++) {
+ *     await new Promise((resolve) => setTimeout(resolve, 100));
+ *     signal.throwIfAborted();
+ *     progress(i / to, `counted ${i}`);
+ *   }
+ *   return { content: [{ type: 'text', text: `counted to ${to}` }] };
+ * });
+ * ```
+ */
+export function registerTaskTool<Shape extends ZodRawShapeCompat>(
+  server: McpServer,
+  store: McpTaskStore,
+  name: string,
+  config: McpTaskToolConfig<Shape>,
+  work: McpToolWork<ShapeOutput<Shape>>,
+): RegisteredTool {
+  if (!(store instanceof McpTaskStore)) {
+    throw new InvalidArgumentError(`Expected \`store\` to be the server's McpTaskStore, got ${describe(store)}`);
+  }
+  if (typeof work !== 'function') {
+    throw new InvalidArgumentError(`Expected \`work\` to be a function, got ${describe(work)}`);
+  }
+  const { taskSupport = 'required', timeout, inputSchema, ...tool } = config;
+  // The SDK's handler types are conditional on the shape; resolved on the erased shape, checked at the boundary.
+  const handler: ToolTaskHandler<ZodRawShapeCompat> = {
+    createTask: async (args, extra) => {
+      const task = await store.run((context) => work(args as ShapeOutput<Shape>, { ...context, extra }), {
+        sessionId: extra.sessionId,
+        ttl: extra.taskRequestedTtl,
+        timeout,
+      });
+      announce(store, task.taskId, extra);
+      return { task };
+    },
+    getTask: async (_args, extra) => extra.taskStore.getTask(extra.taskId),
+    getTaskResult: async (_args, extra) =>
+      (await store.result(extra.taskId, { sessionId: extra.sessionId })) as CallToolResult,
+  };
+  return server.experimental.tasks.registerToolTask<ZodRawShapeCompat, undefined>(
+    name,
+    { ...tool, inputSchema, execution: { taskSupport } },
+    handler,
+  );
+}
+
+/**
+ * Makes the server's `tasks/result` wait for the task's end with `manager.wait()` instead of the
+ * SDK's loop, which re-reads the store every `pollInterval`.
+ *
+ * It replaces the SDK's `tasks/result` handler, so it does not deliver messages queued through a
+ * `taskMessageQueue` (elicitation or sampling inside a task): leave it out on such servers.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+ * import { createTaskManager } from 'tooltask';
+ * import { McpTaskStore, serveTaskResults } from 'tooltask/mcp';
+ *
+ * const taskStore = new McpTaskStore(createTaskManager());
+ * const server = new McpServer(
+ *   { name: 'jobs', version: '1.0.0' },
+ *   { capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }, taskStore },
+ * );
+ * serveTaskResults(server, taskStore);
+ * ```
+ */
+export function serveTaskResults(server: McpServer, store: McpTaskStore): void {
+  server.server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra) => {
+    const { taskId } = request.params;
+    const result = await store.result(taskId, { sessionId: extra.sessionId, signal: extra.signal });
+    return { ...result, _meta: { ...result._meta, [RELATED_TASK_META_KEY]: { taskId } } };
+  });
+}
+
+/** Forwards a task's progress and end to the client that created it. */
+function announce(store: McpTaskStore, taskId: string, extra: CreateTaskRequestHandlerExtra): void {
+  const progressToken = extra._meta?.progressToken;
+  let sent = 0;
+  const send = (notification: Parameters<typeof extra.sendNotification>[0]) => {
+    // The client may be gone; its loss must not become an unhandled rejection here.
+    extra.sendNotification(notification).catch(() => {});
+  };
+  store.manager.subscribe(taskId).subscribe({
+    next: (snapshot) => {
+      if (progressToken !== undefined && snapshot.progress > sent) {
+        sent = snapshot.progress;
+        send({
+          method: 'notifications/progress',
+          params: {
+            progressToken,
+            progress: snapshot.progress,
+            total: 1,
+            ...(snapshot.message === undefined ? {} : { message: snapshot.message }),
+          },
+        });
+      }
+      if (isTerminal(snapshot.state)) send({ method: 'notifications/tasks/status', params: toMcpTask(snapshot) });
+    },
+    error: () => {},
+  });
+}
+
+function toToolResult(value: unknown): Result {
+  if (typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content)) {
+    return value as Result;
+  }
+  if (value === undefined) return { content: [] };
+  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
+  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: toStructured(value) };
+}
+
+function toStructured(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : { value };
+}
+
+function firstText(result: Result): string | undefined {
+  const content = (result as { content?: unknown }).content;
+  if (!Array.isArray(content)) return undefined;
+  const text = content.find((part: { type?: unknown }) => part?.type === 'text') as { text?: unknown } | undefined;
+  return typeof text?.text === 'string' ? text.text : undefined;
+}
+
+function bindingOf(snapshot: TaskSnapshot): McpBinding | undefined {
+  const binding = snapshot.metadata?.[BINDING];
+  return typeof binding === 'object' && binding !== null ? (binding as McpBinding) : undefined;
+}
+
+function assertMs(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(`Expected \`${name}\` to be a number of ms from 0 up, got ${describe(value)}`);
+  }
+}
