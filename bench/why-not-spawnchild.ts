@@ -41,7 +41,10 @@ const owning = setup({
     stop: {
       actions: [
         stopChild(({ context, event }) => context.tasks.get(event.id) as AnyActorRef),
-        assign(({ context, event }) => (context.tasks.delete(event.id), {})),
+        assign(({ context, event }) => {
+          context.tasks.delete(event.id);
+          return {};
+        }),
       ],
     },
   },

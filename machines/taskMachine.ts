@@ -1,6 +1,6 @@
 import { type ActorRefFrom, assign, fromPromise, not, type SnapshotFrom, setup } from 'xstate';
 import { TaskCancelledError, TaskTimeoutError } from '../src/errors.js';
-import type { TaskMetadata } from '../src/task.js';
+import type { TaskAwaiting, TaskMetadata } from '../src/task.js';
 
 /**
  * How a task's work ended, as data: the work never rejects into the chart, so the time it ended
@@ -32,7 +32,14 @@ export type TaskEvent =
   | { readonly type: 'task.complete'; readonly result?: unknown; readonly at: number }
   | { readonly type: 'task.fail'; readonly error: Error; readonly at: number }
   | { readonly type: 'task.cancel'; readonly reason?: string | undefined; readonly at: number }
-  | { readonly type: 'task.timeout'; readonly at: number };
+  | { readonly type: 'task.timeout'; readonly at: number }
+  | {
+      readonly type: 'task.requestInput';
+      readonly need: TaskAwaiting;
+      readonly message?: string | undefined;
+      readonly at: number;
+    }
+  | { readonly type: 'task.resume'; readonly message?: string | undefined; readonly at: number };
 
 /** What a task actor is started with. */
 export interface TaskInput {
@@ -59,6 +66,8 @@ export interface TaskContext {
   readonly seq: number;
   readonly metadata: TaskMetadata | undefined;
   readonly ttl: number | undefined;
+  /** What the task waits for from its client, while `running.client.awaiting`. */
+  readonly awaiting: TaskAwaiting | undefined;
   readonly timeout: number | undefined;
   readonly work: TaskWorkRunner | undefined;
 }
@@ -86,10 +95,12 @@ function abortReason(context: TaskContext, event: TaskEvent): Error | undefined 
 /**
  * One task: `pending → running → complete | failed | cancelled`.
  *
- * `running` has two substates: `working`, entered by `task.start` when the task has work, which
- * invokes that work (leaving `working` for any reason stops it and aborts its signal); and
- * `manual`, entered by a first `task.progress` when the caller reports progress itself. The three
- * final states accept nothing. Timeouts are armed and disarmed through the named actions
+ * `running` has two orthogonal regions. `work`: `working`, entered by `task.start` when the task
+ * has work, which invokes that work (leaving `working` for any reason stops it and aborts its
+ * signal); or `manual`, entered by a first `task.progress` when the caller reports progress
+ * itself. `client`: `free`, or `awaiting` input (or auth) from the task's client between
+ * `task.requestInput` and `task.resume`, as MCP's `input_required` and A2A's `input-required`
+ * say. The three final states accept nothing. Timeouts are armed and disarmed through the named actions
  * `armTimeout` / `disarmTimeout`, which the manager provides on its single timer.
  *
  * @example
@@ -98,7 +109,7 @@ function abortReason(context: TaskContext, event: TaskEvent): Error | undefined 
  * import { taskMachine } from 'tooltask';
  * const task = createActor(taskMachine, { input: { id: 'a', at: 0 } }).start();
  * task.send({ type: 'task.progress', progress: 0.5, message: 'half', at: 1 });
- * task.getSnapshot().value; // { running: 'manual' }
+ * task.getSnapshot().value; // { running: { work: 'manual', client: 'free' } }
  * task.send({ type: 'task.complete', result: 42, at: 2 });
  * task.getSnapshot().status; // 'done'
  * ```
@@ -145,6 +156,25 @@ export const taskMachine = setup({
       if (event.type !== 'task.cancel') return {};
       return { message: event.reason ?? context.message, ...ended(context, event.at) };
     }),
+    recordRequest: assign(({ context, event }) => {
+      if (event.type !== 'task.requestInput') return {};
+      return {
+        awaiting: event.need,
+        message: event.message ?? context.message,
+        startedAt: context.startedAt ?? event.at,
+        updatedAt: event.at,
+        seq: context.seq + 1,
+      };
+    }),
+    recordResume: assign(({ context, event }) => {
+      if (event.type !== 'task.resume') return {};
+      return {
+        awaiting: undefined,
+        message: event.message ?? context.message,
+        updatedAt: event.at,
+        seq: context.seq + 1,
+      };
+    }),
     recordTimeout: assign(({ context, event }) => ({
       error: new TaskTimeoutError(context.id, context.timeout ?? 0),
       ...ended(context, event.at),
@@ -177,6 +207,7 @@ export const taskMachine = setup({
     seq: 0,
     metadata: input.metadata,
     ttl: input.ttl,
+    awaiting: undefined,
     timeout: input.timeout,
     work: input.work,
   }),
@@ -184,16 +215,21 @@ export const taskMachine = setup({
   states: {
     pending: {
       on: {
-        'task.start': { guard: 'hasWork', target: 'running.working', actions: 'recordStart' },
-        'task.progress': { guard: not('hasWork'), target: 'running.manual', actions: 'recordProgress' },
+        'task.start': { guard: 'hasWork', target: 'running.work.working', actions: 'recordStart' },
+        'task.progress': { guard: not('hasWork'), target: 'running.work.manual', actions: 'recordProgress' },
+        'task.requestInput': {
+          guard: not('hasWork'),
+          target: ['running.work.manual', 'running.client.awaiting'],
+          actions: 'recordRequest',
+        },
         'task.complete': { target: 'complete', actions: 'recordComplete' },
         'task.fail': { target: 'failed', actions: 'recordFailure' },
         'task.cancel': { target: 'cancelled', actions: 'recordCancel' },
       },
     },
     running: {
-      // Entered through `running.working` or `running.manual` only; `manual` is the default.
-      initial: 'manual',
+      // Two orthogonal regions: who does the work, and whether the task waits for its client.
+      type: 'parallel',
       on: {
         'task.progress': { actions: 'recordProgress' },
         'task.complete': { target: 'complete', actions: 'recordComplete' },
@@ -201,28 +237,49 @@ export const taskMachine = setup({
         'task.cancel': { target: 'cancelled', actions: 'recordCancel' },
       },
       states: {
-        manual: {},
-        working: {
-          entry: 'armTimeout',
-          exit: ['disarmTimeout', 'abortWork'],
-          invoke: {
-            id: 'work',
-            src: 'work',
-            input: ({ context }) => context.work as TaskWorkRunner,
-            onDone: [
-              {
-                guard: { type: 'succeeded', params: ({ event }) => event.output },
-                target: '#task.complete',
-                actions: { type: 'recordOutcome', params: ({ event }) => event.output },
+        work: {
+          // Entered through `working` (run) or `manual` (update) only; `manual` is the default.
+          initial: 'manual',
+          states: {
+            manual: {},
+            working: {
+              entry: 'armTimeout',
+              exit: ['disarmTimeout', 'abortWork'],
+              invoke: {
+                id: 'work',
+                src: 'work',
+                input: ({ context }) => context.work as TaskWorkRunner,
+                onDone: [
+                  {
+                    guard: { type: 'succeeded', params: ({ event }) => event.output },
+                    target: '#task.complete',
+                    actions: { type: 'recordOutcome', params: ({ event }) => event.output },
+                  },
+                  {
+                    target: '#task.failed',
+                    actions: { type: 'recordOutcome', params: ({ event }) => event.output },
+                  },
+                ],
               },
-              {
-                target: '#task.failed',
-                actions: { type: 'recordOutcome', params: ({ event }) => event.output },
+              on: {
+                'task.timeout': { target: '#task.failed', actions: 'recordTimeout' },
               },
-            ],
+            },
           },
-          on: {
-            'task.timeout': { target: '#task.failed', actions: 'recordTimeout' },
+        },
+        client: {
+          // MCP `input_required`, A2A `input-required` / `auth-required`: still running, waiting on the client.
+          initial: 'free',
+          states: {
+            free: {
+              on: { 'task.requestInput': { target: 'awaiting', actions: 'recordRequest' } },
+            },
+            awaiting: {
+              on: {
+                'task.requestInput': { actions: 'recordRequest' },
+                'task.resume': { target: 'free', actions: 'recordResume' },
+              },
+            },
           },
         },
       },
@@ -235,7 +292,7 @@ export const taskMachine = setup({
 });
 
 function ended(context: TaskContext, at: number) {
-  return { completedAt: at, updatedAt: at, seq: context.seq + 1, work: undefined };
+  return { completedAt: at, updatedAt: at, seq: context.seq + 1, awaiting: undefined, work: undefined };
 }
 
 /** The task machine's type, for typing provided implementations and actor refs. */

@@ -34,6 +34,7 @@ export {
 export {
   type CreateOptions,
   createTaskManager,
+  type InputRequest,
   type InspectOption,
   type ListFilter,
   type PageOptions,
@@ -49,6 +50,7 @@ export type { MaybePromise, Store, StorePageQuery, TaskPage } from './store/stor
 export {
   isTerminal,
   TASK_STATES,
+  type TaskAwaiting,
   type TaskMetadata,
   type TaskSnapshot,
   type TaskState,

@@ -21,7 +21,7 @@ import { chain, isPromise } from './maybePromise.js';
 import { toTaskSnapshot } from './snapshot.js';
 import { MemoryStore } from './store/memory.js';
 import type { MaybePromise, Store, TaskPage } from './store/store.js';
-import { isTerminal, type TaskMetadata, type TaskSnapshot, type TaskState } from './task.js';
+import { isTerminal, type TaskAwaiting, type TaskMetadata, type TaskSnapshot, type TaskState } from './task.js';
 import { type TimerHandle, TimerQueue } from './timers.js';
 import {
   assertDuration,
@@ -68,6 +68,18 @@ export interface WorkContext {
   readonly signal: AbortSignal;
   /** Reports progress from 0 to 1; ignored once the task has ended. */
   progress(value: number, message?: string): void;
+  /** Marks the task as waiting for its client (MCP `input_required`), until `resume()`. Ignored once ended. */
+  requestInput(options?: InputRequest): void;
+  /** Ends the wait `requestInput()` began. Ignored when not waiting, or once ended. */
+  resume(message?: string): void;
+}
+
+/** What a task waits for from its client. */
+export interface InputRequest {
+  /** `input` (default) or `auth`. */
+  readonly need?: TaskAwaiting | undefined;
+  /** Shown to the client, e.g. the question; becomes the task's `message`. */
+  readonly message?: string | undefined;
 }
 
 /** The work `run()` runs: its value completes the task, its rejection fails it. */
@@ -386,6 +398,35 @@ export class TaskManager {
   }
 
   /**
+   * Marks a running (or pending, manually driven) task as waiting for its client: `awaiting`
+   * becomes `input` or `auth` until `resume`. The task stays `running`; MCP shows it as
+   * `input_required`, A2A as `input-required` / `auth-required`.
+   *
+   * @example
+   * ```ts
+   * await tasks.create('deploy');
+   * await tasks.requestInput('deploy', { message: 'Deploy to production?' });
+   * (await tasks.get('deploy')).awaiting; // 'input'
+   * await tasks.resume('deploy', 'approved');
+   * ```
+   */
+  requestInput(id: string, options?: InputRequest): Promise<TaskSnapshot> {
+    return this.#call('requestInput', () => {
+      assertTaskId(id);
+      return this.#dispatch(id, this.#requestEvent(options));
+    });
+  }
+
+  /** Ends a task's wait for its client (`awaiting` back to undefined); `message` becomes its message. */
+  resume(id: string, message?: string): Promise<TaskSnapshot> {
+    return this.#call('resume', () => {
+      assertTaskId(id);
+      assertOptionalString('message', message);
+      return this.#dispatch(id, { type: 'task.resume', message, at: this.#clock.now() });
+    });
+  }
+
+  /**
    * Resolves with the task's final snapshot once it ends: complete, failed or cancelled alike
    * (failure is data). Rejects only for an unknown id, or when `signal` aborts.
    *
@@ -576,18 +617,33 @@ export class TaskManager {
   #runner(id: string, work: TaskWork, actor: () => TaskActorRef | undefined): TaskWorkRunner {
     const controller = new AbortController();
     const clock = this.#clock;
-    const progress = (value: number, message?: string) => {
-      assertProgress(value);
-      assertOptionalString('message', message);
+    // What the work reports goes through the chart like any event; once the task ended, or for an
+    // event its state refuses (resume while not waiting), it is a silent no-op: the work may not know yet.
+    const send = (event: TaskEvent) => {
       const ref = actor();
-      if (controller.signal.aborted || ref === undefined || ref.getSnapshot().status !== 'active') return;
-      ref.send({ type: 'task.progress', progress: value, message, at: clock.now() });
+      if (controller.signal.aborted || ref === undefined) return;
+      const snapshot = ref.getSnapshot();
+      if (snapshot.status === 'active' && snapshot.can(event)) ref.send(event);
+    };
+    const context: WorkContext = {
+      id,
+      signal: controller.signal,
+      progress: (value, message) => {
+        assertProgress(value);
+        assertOptionalString('message', message);
+        send({ type: 'task.progress', progress: value, message, at: clock.now() });
+      },
+      requestInput: (options) => send(this.#requestEvent(options)),
+      resume: (message) => {
+        assertOptionalString('message', message);
+        send({ type: 'task.resume', message, at: clock.now() });
+      },
     };
     return {
       run: async (stop) => {
         stop.addEventListener('abort', () => controller.abort(stop.reason), { once: true });
         try {
-          const value = await work({ id, signal: controller.signal, progress });
+          const value = await work(context);
           return { ok: true, value, at: clock.now() } satisfies WorkOutcome;
         } catch (error) {
           return { ok: false, error: toError(error), at: clock.now() } satisfies WorkOutcome;
@@ -627,6 +683,16 @@ export class TaskManager {
       };
       this.#listen(live, listener);
     });
+  }
+
+  #requestEvent(options: InputRequest | undefined): TaskEvent {
+    assertOptions('options', options, ['need', 'message']);
+    const need = options?.need ?? 'input';
+    if (need !== 'input' && need !== 'auth') {
+      throw new InvalidArgumentError(`Expected \`need\` to be \`input\` or \`auth\`, got ${describe(need)}`);
+    }
+    assertOptionalString('message', options?.message);
+    return { type: 'task.requestInput', need, message: options?.message, at: this.#clock.now() };
   }
 
   #cancelQuietly(id: string, reason: string): void {

@@ -2,8 +2,8 @@ import type { TaskMachineSnapshot } from '../machines/taskMachine.js';
 import type { TaskSnapshot, TaskState } from './task.js';
 
 /**
- * The public, frozen snapshot of a task actor's XState snapshot. `running`'s substates
- * (`working`, `manual`) are one public state.
+ * The public, frozen snapshot of a task actor's XState snapshot. `running`'s regions are one
+ * public state; whether it awaits its client is the `awaiting` field.
  */
 export function toTaskSnapshot(snapshot: TaskMachineSnapshot): TaskSnapshot {
   const value = snapshot.value;
@@ -22,5 +22,6 @@ export function toTaskSnapshot(snapshot: TaskMachineSnapshot): TaskSnapshot {
     seq: context.seq,
     metadata: context.metadata,
     ttl: context.ttl,
+    awaiting: context.awaiting,
   });
 }

@@ -13,6 +13,9 @@ export const TASK_STATES: readonly TaskState[] = Object.freeze([
   'cancelled',
 ]);
 
+/** What a running task waits for from its client: input (MCP `input_required`) or auth (A2A `auth-required`). */
+export type TaskAwaiting = 'input' | 'auth';
+
 /** Free-form data a caller attaches to a task at creation; copied and frozen. */
 export type TaskMetadata = Readonly<Record<string, unknown>>;
 
@@ -43,6 +46,8 @@ export interface TaskSnapshot {
   readonly metadata: TaskMetadata | undefined;
   /** How long the task is kept after it ends, in ms; undefined keeps it forever. */
   readonly ttl: number | undefined;
+  /** What the running task waits for from its client (`requestInput`), until `resume`; else undefined. */
+  readonly awaiting: TaskAwaiting | undefined;
 }
 
 /**

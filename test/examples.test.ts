@@ -112,7 +112,10 @@ function toModule(example: Example, entries: Map<string, string>): string {
       [...entries].find(([, source]) => source === module)?.[0] ?? `../../${module.replace(/\.ts$/, '.js')}`;
     const used = [...exportedNames(module)]
       .filter(([name]) => new RegExp(`\\b${name}\\b`).test(code) && !declares(code, name) && !imported.has(name))
-      .map(([name, specifierName]) => (imported.add(name), specifierName));
+      .map(([name, specifierName]) => {
+        imported.add(name);
+        return specifierName;
+      });
     if (used.length > 0) prelude.push(`import { ${used.join(', ')} } from '${specifier}';`);
   }
   return `// ${example.source}\n${prelude.join('\n')}\n${code}\nexport {};\n`;

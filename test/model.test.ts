@@ -9,6 +9,7 @@ interface ModelTask {
   state: TaskState;
   progress: number;
   seq: number;
+  awaiting: boolean;
 }
 type Model = Map<string, ModelTask>;
 interface Real {
@@ -50,7 +51,12 @@ function step(
       const now = model.get(id);
       if (now !== undefined) {
         const snapshot = await real.tasks.get(id);
-        expect({ state: snapshot.state, progress: snapshot.progress, seq: snapshot.seq }).toEqual(now);
+        expect({
+          state: snapshot.state,
+          progress: snapshot.progress,
+          seq: snapshot.seq,
+          awaiting: snapshot.awaiting === 'input',
+        }).toEqual(now);
         if (expected !== undefined) expect(snapshot).toBe(before);
       }
     },
@@ -64,6 +70,7 @@ const end = (state: TaskState, progress?: number) => (task: ModelTask | undefine
   if (task === undefined) return;
   task.state = state;
   if (progress !== undefined) task.progress = progress;
+  task.awaiting = false;
   task.seq++;
 };
 
@@ -73,7 +80,7 @@ const commands = [
       'create',
       id,
       (task) => (task === undefined ? undefined : 'TASK_EXISTS'),
-      (_task, model) => model.set(id, { state: 'pending', progress: 0, seq: 0 }),
+      (_task, model) => model.set(id, { state: 'pending', progress: 0, seq: 0, awaiting: false }),
       (real) => real.tasks.create(id),
     ),
   ),
@@ -125,6 +132,33 @@ const commands = [
       mustExist((t) => !terminal(t.state)),
       end('cancelled'),
       (real) => real.tasks.cancel(id),
+    ),
+  ),
+  fc.constantFrom(...ids).map((id) =>
+    step(
+      'requestInput',
+      id,
+      mustExist((t) => !terminal(t.state)),
+      (task) => {
+        if (task === undefined) return;
+        task.state = 'running';
+        task.awaiting = true;
+        task.seq++;
+      },
+      (real) => real.tasks.requestInput(id, { message: 'answer?' }),
+    ),
+  ),
+  fc.constantFrom(...ids).map((id) =>
+    step(
+      'resume',
+      id,
+      mustExist((t) => t.awaiting),
+      (task) => {
+        if (task === undefined) return;
+        task.awaiting = false;
+        task.seq++;
+      },
+      (real) => real.tasks.resume(id),
     ),
   ),
   fc.constantFrom(...ids).map((id) =>

@@ -30,6 +30,8 @@ function events(): PathEvent[] {
     { type: 'task.fail', error: new Error('boom'), at: 1 },
     { type: 'task.cancel', reason: 'stop', at: 1 },
     { type: 'task.timeout', at: 1 },
+    { type: 'task.requestInput', need: 'input', message: 'which region?', at: 1 },
+    { type: 'task.resume', message: 'eu-west', at: 1 },
     { type: 'xstate.done.actor.work', output: { ok: true, value: 'v', at: 1 } },
     { type: 'xstate.done.actor.work', output: { ok: false, error: new Error('work failed'), at: 1 } },
   ];
@@ -83,6 +85,12 @@ async function drive(withWork: boolean) {
       case 'task.timeout':
         clock.increment(100);
         return;
+      case 'task.requestInput':
+        await tasks.requestInput('t', { need: event.need, message: event.message });
+        return;
+      case 'task.resume':
+        await tasks.resume('t', event.message);
+        return;
       case 'xstate.done.actor.work':
         if (event.output.ok) work?.resolve(event.output.value);
         else work?.reject(event.output.error);
@@ -100,6 +108,8 @@ async function refusesEverything(tasks: TaskManager, state: TaskState) {
     () => tasks.complete('t', 'again'),
     () => tasks.fail('t', new Error('again')),
     () => tasks.cancel('t'),
+    () => tasks.requestInput('t'),
+    () => tasks.resume('t'),
   ];
   for (const attempt of attempts) {
     const error = await attempt().catch((caught: unknown) => caught);
@@ -130,6 +140,7 @@ describe.each([
         await perform(step.event as PathEvent);
         const snapshot = await tasks.get('t');
         expect(snapshot.state).toBe(topState(step.state.value));
+        expect(snapshot.awaiting).toBe(step.state.context.awaiting);
         expect(snapshot.seq).toBe(seq + 1);
         seq = snapshot.seq;
       }

@@ -19,8 +19,9 @@ import {
 } from '@a2a-js/sdk/server';
 import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from '../errors.js';
 import type { TaskManager, WorkContext } from '../manager.js';
-import { isTerminal, type TaskSnapshot, type TaskState as TooltaskState } from '../task.js';
+import { isTerminal, type TaskAwaiting, type TaskSnapshot, type TaskState as TooltaskState } from '../task.js';
 import { describe } from '../validate.js';
+import { bindingOf, findTask, isRunTask } from './binding.js';
 import { scanPage } from './scan.js';
 
 /** What the A2A side of a task remembers, frozen in the tooltask task's metadata at creation. */
@@ -58,8 +59,9 @@ const RESULT_ARTIFACT = 'result';
 /**
  * Maps a tooltask state to an A2A (protocol v1.0) task state.
  *
- * `pending` is `TASK_STATE_SUBMITTED`, `running` is `TASK_STATE_WORKING`, the final states map to
- * COMPLETED, FAILED (REJECTED when the failure is an `A2ARejectedError`) and CANCELED.
+ * `pending` is `TASK_STATE_SUBMITTED`, `running` is `TASK_STATE_WORKING` (or INPUT_REQUIRED /
+ * AUTH_REQUIRED while it awaits its client), the final states map to COMPLETED, FAILED (REJECTED
+ * when the failure is an `A2ARejectedError`) and CANCELED.
  *
  * @example
  * ```ts
@@ -68,11 +70,13 @@ const RESULT_ARTIFACT = 'result';
  * toA2AState('running') === TaskState.TASK_STATE_WORKING; // true
  * ```
  */
-export function toA2AState(state: TooltaskState, error?: Error): TaskState {
+export function toA2AState(state: TooltaskState, error?: Error, awaiting?: TaskAwaiting): TaskState {
   switch (state) {
     case 'pending':
       return TaskState.TASK_STATE_SUBMITTED;
     case 'running':
+      if (awaiting === 'input') return TaskState.TASK_STATE_INPUT_REQUIRED;
+      if (awaiting === 'auth') return TaskState.TASK_STATE_AUTH_REQUIRED;
       return TaskState.TASK_STATE_WORKING;
     case 'complete':
       return TaskState.TASK_STATE_COMPLETED;
@@ -99,7 +103,7 @@ export function toA2AState(state: TooltaskState, error?: Error): TaskState {
  * ```
  */
 export function toA2AStatusUpdate(snapshot: TaskSnapshot): TaskStatusUpdateEvent {
-  const { contextId } = bindingOf(snapshot) ?? { contextId: '' };
+  const { contextId } = bindingOf<A2ABinding>(snapshot, BINDING) ?? { contextId: '' };
   return { taskId: snapshot.id, contextId, status: statusOf(snapshot, contextId), metadata: undefined };
 }
 
@@ -116,7 +120,7 @@ export function toA2AStatusUpdate(snapshot: TaskSnapshot): TaskStatusUpdateEvent
  * ```
  */
 export function toA2ATask(snapshot: TaskSnapshot): Task {
-  const binding = bindingOf(snapshot);
+  const binding = bindingOf<A2ABinding>(snapshot, BINDING);
   const contextId = binding?.contextId ?? '';
   return {
     id: snapshot.id,
@@ -136,7 +140,8 @@ export function toA2ATask(snapshot: TaskSnapshot): Task {
  * never gets a state older than the events already published. `save` applies what an executor
  * published to the task (WORKING starts it, COMPLETED completes it with the artifacts, FAILED or
  * REJECTED fails it, CANCELED cancels it and aborts its work); saving a finished task changes
- * nothing. INPUT_REQUIRED and AUTH_REQUIRED are kept beside the chart while the task lives.
+ * nothing. INPUT_REQUIRED and AUTH_REQUIRED are the chart's `running.client.awaiting`
+ * (`requestInput`); WORKING after them resumes the task.
  * Tasks are scoped to the tenant and authenticated user that created them.
  *
  * @example
@@ -157,8 +162,6 @@ export function toA2ATask(snapshot: TaskSnapshot): Task {
  */
 export class A2ATaskStore implements TaskStore {
   readonly #manager: TaskManager;
-  /** Live tasks waiting on the client (INPUT_REQUIRED, AUTH_REQUIRED): A2A-only states. */
-  readonly #waiting = new Map<string, TaskState>();
 
   constructor(manager: TaskManager) {
     if (typeof manager?.page !== 'function' || typeof manager.get !== 'function') {
@@ -174,26 +177,28 @@ export class A2ATaskStore implements TaskStore {
 
   /** Applies a task the SDK's result manager saved: creates the tooltask task or moves it. */
   async save(task: Task, context: ServerCallContext): Promise<void> {
-    let snapshot = await this.#find(task.id);
+    let snapshot = await findTask(this.#manager, task.id);
     if (snapshot === undefined) {
       snapshot = await this.#manager.create(task.id, {
         metadata: { [BINDING]: bind(task.contextId, context, task.history) },
       });
-    } else if (bindingOf(snapshot)?.scope !== scopeOf(context)) {
+    } else if (bindingOf<A2ABinding>(snapshot, BINDING)?.scope !== scopeOf(context)) {
       throw new InvalidArgumentError(`Expected task \`${task.id}\` to belong to this caller, got another's`);
     }
     if (isTerminal(snapshot.state)) return;
     const state = task.status?.state ?? TaskState.TASK_STATE_SUBMITTED;
     const message = textOf(task.status?.message);
-    if (state === TaskState.TASK_STATE_INPUT_REQUIRED || state === TaskState.TASK_STATE_AUTH_REQUIRED) {
-      this.#waiting.set(task.id, state);
-      return;
-    }
-    this.#waiting.delete(task.id);
     try {
       switch (state) {
+        case TaskState.TASK_STATE_INPUT_REQUIRED:
+        case TaskState.TASK_STATE_AUTH_REQUIRED: {
+          const need = state === TaskState.TASK_STATE_AUTH_REQUIRED ? 'auth' : 'input';
+          if (snapshot.awaiting !== need) await this.#manager.requestInput(task.id, { need, message });
+          return;
+        }
         case TaskState.TASK_STATE_WORKING:
-          if (snapshot.state === 'pending' && this.#manager.actor(task.id)?.getSnapshot().context.work === undefined) {
+          if (snapshot.awaiting !== undefined) await this.#manager.resume(task.id, message);
+          else if (snapshot.state === 'pending' && !isRunTask(this.#manager, task.id)) {
             await this.#manager.update(task.id, snapshot.progress, message);
           }
           return;
@@ -223,14 +228,10 @@ export class A2ATaskStore implements TaskStore {
 
   /** The task as A2A sees it, or `undefined` when unknown or another caller's. */
   async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
-    const snapshot = await this.#find(taskId);
-    if (snapshot === undefined || bindingOf(snapshot)?.scope !== scopeOf(context)) return undefined;
-    const task = toA2ATask(snapshot);
-    if (isTerminal(snapshot.state)) this.#waiting.delete(taskId);
-    const waiting = this.#waiting.get(taskId);
-    return waiting === undefined || task.status === undefined
-      ? task
-      : { ...task, status: { ...task.status, state: waiting } };
+    const snapshot = await findTask(this.#manager, taskId);
+    if (snapshot === undefined || bindingOf<A2ABinding>(snapshot, BINDING)?.scope !== scopeOf(context))
+      return undefined;
+    return toA2ATask(snapshot);
   }
 
   /**
@@ -246,11 +247,11 @@ export class A2ATaskStore implements TaskStore {
       this.#manager,
       { cursor: params.pageToken === '' ? undefined : params.pageToken, limit: pageSize, maxScan: MAX_SCAN },
       (snapshot) => {
-        const binding = bindingOf(snapshot);
+        const binding = bindingOf<A2ABinding>(snapshot, BINDING);
         if (binding?.scope !== scope) return false;
         if (params.contextId !== '' && binding.contextId !== params.contextId) return false;
         if (after !== undefined && !(snapshot.updatedAt > after)) return false;
-        const state = toA2AState(snapshot.state, snapshot.error);
+        const state = toA2AState(snapshot.state, snapshot.error, snapshot.awaiting);
         return (
           params.status === TaskState.TASK_STATE_UNSPECIFIED || params.status === undefined || state === params.status
         );
@@ -261,15 +262,6 @@ export class A2ATaskStore implements TaskStore {
       return params.includeArtifacts === true ? task : { ...task, artifacts: [] };
     });
     return { tasks, nextPageToken: page.nextCursor ?? '', pageSize, totalSize: tasks.length };
-  }
-
-  async #find(taskId: string): Promise<TaskSnapshot | undefined> {
-    try {
-      return await this.#manager.get(taskId);
-    } catch (error) {
-      if (error instanceof TaskNotFoundError) return undefined;
-      throw error;
-    }
   }
 }
 
@@ -345,7 +337,7 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork): AgentExe
 }
 
 function publishResult(bus: ExecutionEventBus, snapshot: TaskSnapshot): void {
-  const contextId = bindingOf(snapshot)?.contextId ?? '';
+  const contextId = bindingOf<A2ABinding>(snapshot, BINDING)?.contextId ?? '';
   for (const artifact of artifactsOf(snapshot.result)) {
     bus.publish(
       AgentEvent.artifactUpdate({
@@ -363,7 +355,7 @@ function publishResult(bus: ExecutionEventBus, snapshot: TaskSnapshot): void {
 function statusOf(snapshot: TaskSnapshot, contextId: string): Task['status'] {
   const text = snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
   return {
-    state: toA2AState(snapshot.state, snapshot.error),
+    state: toA2AState(snapshot.state, snapshot.error, snapshot.awaiting),
     message:
       text === undefined ? undefined : agentMessage(snapshot.id, contextId, `${snapshot.id}:${snapshot.seq}`, text),
     timestamp: new Date(snapshot.updatedAt).toISOString(),
@@ -428,9 +420,4 @@ function bind(contextId: string, context: ServerCallContext, history: readonly M
 function scopeOf(context: ServerCallContext): string {
   const user = context.user;
   return `${context.tenant ?? ''}\u0000${user?.isAuthenticated === true ? user.userName : ''}`;
-}
-
-function bindingOf(snapshot: TaskSnapshot): A2ABinding | undefined {
-  const binding = snapshot.metadata?.[BINDING];
-  return typeof binding === 'object' && binding !== null ? (binding as A2ABinding) : undefined;
 }

@@ -18,10 +18,11 @@ import {
   type Task,
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
-import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from '../errors.js';
+import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
 import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
-import { isTerminal, type TaskSnapshot, type TaskState } from '../task.js';
-import { describe } from '../validate.js';
+import { isTerminal, type TaskAwaiting, type TaskSnapshot, type TaskState } from '../task.js';
+import { assertDuration, describe } from '../validate.js';
+import { bindingOf, findTask, isRunTask } from './binding.js';
 import { scanPage } from './scan.js';
 
 /** The MCP task status a tooltask state maps to (MCP 2025-11-25 `Task.status`). */
@@ -78,7 +79,7 @@ const MAX_SCAN = 10_000;
  * Maps a tooltask state to an MCP task status.
  *
  * `pending` and `running` are both `working` (MCP has no queued status); the final states map one to
- * one. `input_required` comes only from `McpTaskStore`'s overlay, never from a tooltask state.
+ * one. A running task awaiting its client (`requestInput`) is `input_required`.
  *
  * @example
  * ```ts
@@ -87,11 +88,12 @@ const MAX_SCAN = 10_000;
  * toMcpStatus('complete'); // 'completed'
  * ```
  */
-export function toMcpStatus(state: TaskState): McpTaskStatus {
+export function toMcpStatus(state: TaskState, awaiting?: TaskAwaiting): McpTaskStatus {
   switch (state) {
     case 'pending':
-    case 'running':
       return 'working';
+    case 'running':
+      return awaiting === undefined ? 'working' : 'input_required';
     case 'complete':
       return 'completed';
     case 'failed':
@@ -118,11 +120,11 @@ export function toMcpStatus(state: TaskState): McpTaskStatus {
  * ```
  */
 export function toMcpTask(snapshot: TaskSnapshot, options?: { readonly pollInterval?: number }): Task {
-  const pollInterval = bindingOf(snapshot)?.pollInterval ?? options?.pollInterval;
+  const pollInterval = bindingOf<McpBinding>(snapshot, BINDING)?.pollInterval ?? options?.pollInterval;
   const statusMessage = snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
   return {
     taskId: snapshot.id,
-    status: toMcpStatus(snapshot.state),
+    status: toMcpStatus(snapshot.state, snapshot.awaiting),
     ttl: snapshot.ttl ?? null,
     createdAt: new Date(snapshot.createdAt).toISOString(),
     lastUpdatedAt: new Date(snapshot.updatedAt).toISOString(),
@@ -169,17 +171,15 @@ export class McpTaskStore implements TaskStore {
   readonly #defaultTtl: number | null;
   readonly #maxTtl: number | undefined;
   readonly #pageSize: number;
-  /** Live tasks a request is waiting on (`input_required`): MCP-only, the chart has no such state. */
-  readonly #awaitingInput = new Set<string>();
 
   constructor(manager: TaskManager, options: McpTaskStoreOptions = {}) {
     if (typeof manager?.page !== 'function' || typeof manager.wait !== 'function') {
       throw new InvalidArgumentError(`Expected \`manager\` to be a TaskManager, got ${describe(manager)}`);
     }
     const { pollInterval = 1000, defaultTtl = null, maxTtl, pageSize = 100 } = options;
-    assertMs('pollInterval', pollInterval);
-    if (defaultTtl !== null) assertMs('defaultTtl', defaultTtl);
-    if (maxTtl !== undefined) assertMs('maxTtl', maxTtl);
+    assertDuration('pollInterval', pollInterval);
+    if (defaultTtl !== null) assertDuration('defaultTtl', defaultTtl);
+    if (maxTtl !== undefined) assertDuration('maxTtl', maxTtl);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
       throw new InvalidArgumentError(
         `Expected \`pageSize\` to be a whole number from 1 to 1000, got ${describe(pageSize)}`,
@@ -250,7 +250,6 @@ export class McpTaskStore implements TaskStore {
     sessionId?: string,
   ): Promise<void> {
     await this.#visible(taskId, sessionId);
-    this.#awaitingInput.delete(taskId);
     await this.#transition(() =>
       status === 'completed'
         ? this.#manager.complete(taskId, result)
@@ -295,8 +294,8 @@ export class McpTaskStore implements TaskStore {
 
   /**
    * Moves the task to `status`. `cancelled` cancels the tooltask task and so aborts its work (this
-   * is what `tasks/cancel` calls); a finished task refuses with `-32602`. `input_required` is kept
-   * beside the chart until the task works or ends again.
+   * is what `tasks/cancel` calls); a finished task refuses with `-32602`. `input_required` is the
+   * chart's `requestInput`, and `working` after it resumes the task.
    */
   async updateTaskStatus(
     taskId: string,
@@ -311,11 +310,6 @@ export class McpTaskStore implements TaskStore {
         `Expected a working task, got task \`${taskId}\` in terminal status \`${toMcpStatus(snapshot.state)}\``,
       );
     }
-    if (status === 'input_required') {
-      this.#awaitingInput.add(taskId);
-      return;
-    }
-    this.#awaitingInput.delete(taskId);
     await this.#transition(() => {
       switch (status) {
         case 'cancelled':
@@ -324,9 +318,12 @@ export class McpTaskStore implements TaskStore {
           return this.#manager.complete(taskId);
         case 'failed':
           return this.#manager.fail(taskId, statusMessage ?? 'failed');
+        case 'input_required':
+          return this.#manager.requestInput(taskId, { message: statusMessage });
         default:
+          if (snapshot.awaiting !== undefined) return this.#manager.resume(taskId, statusMessage);
           // A `run()` task waiting for a slot is already `working` to MCP; a manual one starts running.
-          if (this.#manager.actor(taskId)?.getSnapshot().context.work !== undefined) return Promise.resolve(snapshot);
+          if (isRunTask(this.#manager, taskId)) return Promise.resolve(snapshot);
           return this.#manager.update(taskId, snapshot.progress, statusMessage);
       }
     });
@@ -337,7 +334,7 @@ export class McpTaskStore implements TaskStore {
     const page = await scanPage(
       this.#manager,
       { cursor, limit: this.#pageSize, maxScan: MAX_SCAN },
-      (task) => bindingOf(task)?.sessionId === sessionId,
+      (task) => bindingOf<McpBinding>(task, BINDING)?.sessionId === sessionId,
     );
     const tasks = page.tasks.map((task) => this.#toTask(task));
     return page.nextCursor === undefined ? { tasks } : { tasks, nextCursor: page.nextCursor };
@@ -348,9 +345,9 @@ export class McpTaskStore implements TaskStore {
     if (sessionId !== undefined && typeof sessionId !== 'string') {
       throw new InvalidArgumentError(`Expected \`sessionId\` to be a string, got ${describe(sessionId)}`);
     }
-    assertMs('pollInterval', pollInterval);
+    assertDuration('pollInterval', pollInterval);
     let ttl = options.ttl === undefined ? this.#defaultTtl : options.ttl;
-    if (ttl !== null) assertMs('ttl', ttl);
+    if (ttl !== null) assertDuration('ttl', ttl);
     if (this.#maxTtl !== undefined && (ttl === null || ttl > this.#maxTtl)) ttl = this.#maxTtl;
     const binding: McpBinding = Object.freeze({ sessionId, pollInterval });
     // MCP's `null` ttl means "kept until deleted", which is tooltask's `Infinity` retention.
@@ -358,20 +355,14 @@ export class McpTaskStore implements TaskStore {
   }
 
   #toTask(snapshot: TaskSnapshot): Task {
-    const task = toMcpTask(snapshot, { pollInterval: this.#pollInterval });
-    if (isTerminal(snapshot.state)) this.#awaitingInput.delete(snapshot.id);
-    else if (this.#awaitingInput.has(snapshot.id)) return { ...task, status: 'input_required' };
-    return task;
+    return toMcpTask(snapshot, { pollInterval: this.#pollInterval });
   }
 
   async #find(taskId: string, sessionId: string | undefined): Promise<TaskSnapshot | undefined> {
-    try {
-      const snapshot = await this.#manager.get(taskId);
-      return bindingOf(snapshot)?.sessionId === sessionId ? snapshot : undefined;
-    } catch (error) {
-      if (error instanceof TaskNotFoundError) return undefined;
-      throw error;
-    }
+    const snapshot = await findTask(this.#manager, taskId);
+    return snapshot !== undefined && bindingOf<McpBinding>(snapshot, BINDING)?.sessionId === sessionId
+      ? snapshot
+      : undefined;
   }
 
   async #visible(taskId: string, sessionId: string | undefined): Promise<TaskSnapshot> {
@@ -562,15 +553,4 @@ function firstText(result: Result): string | undefined {
   if (!Array.isArray(content)) return undefined;
   const text = content.find((part: { type?: unknown }) => part?.type === 'text') as { text?: unknown } | undefined;
   return typeof text?.text === 'string' ? text.text : undefined;
-}
-
-function bindingOf(snapshot: TaskSnapshot): McpBinding | undefined {
-  const binding = snapshot.metadata?.[BINDING];
-  return typeof binding === 'object' && binding !== null ? (binding as McpBinding) : undefined;
-}
-
-function assertMs(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(`Expected \`${name}\` to be a number of ms from 0 up, got ${describe(value)}`);
-  }
 }
