@@ -675,9 +675,11 @@ export class TaskManager {
     }
     if (capture.snapshot !== undefined) return capture.snapshot;
     // Sent from inside a listener of this task: XState queued the event behind the one being
-    // processed. Answer with the next snapshot, which it produces.
+    // processed. Answer with the next snapshot, which it produces; not the one being delivered
+    // now, which this listener also meets, having joined the set while it is walked.
     return new Promise((resolve) => {
       const listener: Listener = (snapshot) => {
+        if (snapshot.seq <= before.seq) return;
         live.listeners?.delete(listener);
         resolve(snapshot);
       };

@@ -135,6 +135,17 @@ describe('subscribe(id)', () => {
     expect(states(seen.values)).toEqual(['pending:0', 'running:0.5', 'running:0.6']);
   });
 
+  it('answers a call made inside a subscriber with the snapshot that call made', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('a');
+    let inner: Promise<TaskSnapshot> | undefined;
+    tasks.subscribe('a').subscribe((task) => {
+      if (task.progress === 0.5 && inner === undefined) inner = tasks.complete('a', 'from inside');
+    });
+    expect((await tasks.update('a', 0.5)).state).toBe('running');
+    expect(await inner).toMatchObject({ state: 'complete', result: 'from inside' });
+  });
+
   it('delivers every update to 1,000 subscribers of one task, nothing lost', async () => {
     const tasks = createTaskManager();
     await tasks.create('a');
