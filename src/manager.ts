@@ -597,9 +597,13 @@ export class TaskManager {
       });
     }
     const before = live.snapshot;
-    if (!live.actor.getSnapshot().can(event)) throw new InvalidTransitionError(id, before.state, event.type);
+    // Send first and read what the actor did: a `can()` before every send computed each transition
+    // twice. Every accepted event bumps `seq`, so an unchanged snapshot means the chart refused the
+    // event (no transition, nothing changed) or queued it behind the one it is processing; `can()`
+    // on that rare path tells the two apart.
     live.actor.send(event);
     if (live.snapshot !== before) return live.snapshot;
+    if (!live.actor.getSnapshot().can(event)) throw new InvalidTransitionError(id, before.state, event.type);
     // Sent from inside a listener of this task: XState queued the event behind the one being
     // processed. Answer with the snapshot it produces.
     return new Promise((resolve) => {
