@@ -48,10 +48,10 @@ for (const workload of workloads) {
     const metrics = JSON.parse(line.slice('RESULT '.length)) as Metric[] | null;
     process.stderr.write(`${workload} × ${contender.name}: ${seconds} s\n`);
     if (metrics === null) {
-      (skipped[workload] ??= []).push(contender.name);
+      skipped[workload] = [...(skipped[workload] ?? []), contender.name];
       continue;
     }
-    for (const metric of metrics) (results[metric.key] ??= {})[contender.name] = metric;
+    for (const metric of metrics) results[metric.key] = { ...results[metric.key], [contender.name]: metric };
   }
 }
 
