@@ -24,7 +24,18 @@ export interface RegistryContext {
 export type RegistryEvent =
   | { readonly type: 'registry.create'; readonly task: TaskActorRef; readonly at: number }
   | { readonly type: 'registry.dispose'; readonly at: number }
-  | { readonly type: `xstate.done.actor.${string}`; readonly actorId?: string; readonly output?: TaskOutput };
+  | { readonly type: typeof TASK_DONE; readonly output: TaskOutput };
+
+/**
+ * The actor id every task actor gets, so that every task's done event has this one type.
+ *
+ * XState memoizes a state node's transition candidates per event type, for good: were each task's
+ * actor id its task id, each `xstate.done.actor.<taskId>` would add an entry to the registry's
+ * state nodes, a leak of ~300 B per task ever created. The task's own id travels in its output,
+ * and its unique `sessionId` still tells actors apart in the system and the inspector.
+ */
+export const TASK_ACTOR_ID = 'task';
+const TASK_DONE = `xstate.done.actor.${TASK_ACTOR_ID}` as const;
 
 /**
  * The registry: owns every live task actor, starts work as slots free, and reaps tasks that end.
@@ -33,8 +44,9 @@ export type RegistryEvent =
  * over with `registry.create`, rather than spawned with `spawnChild`: XState copies a parent's whole
  * `children` object on every spawn and stop, which makes each O(live tasks). Here the registry
  * keeps its own `Map`, so creating and reaping a task costs the same at a million live tasks as at
- * one. A task that reaches a final state stops itself; its `xstate.done.actor.<id>` event reaches
- * the registry, which forgets it, frees its slot and starts the next waiting work.
+ * one. A task that reaches a final state stops itself; its `xstate.done.actor.task` event reaches
+ * the registry, which forgets it (by the id in its output), frees its slot and starts the next
+ * waiting work.
  *
  * The collections in context are mutated in place (a copy per event would be O(n)); the counts
  * beside them change with every event, so snapshots and selectors still see each change.
@@ -51,22 +63,23 @@ export const registryMachine = setup({
     record: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'registry.create') return;
       const { task, at } = event;
-      context.tasks.set(task.id, task);
+      const { id } = task.getSnapshot().context;
+      context.tasks.set(id, task);
       enqueue(() => task.start());
       const start = { type: 'task.start', at } as const;
       if (task.getSnapshot().can(start)) {
         if (context.working.size < context.concurrency) {
-          context.working.add(task.id);
+          context.working.add(id);
           enqueue.sendTo(task, start);
         } else {
-          context.queue.set(task.id, task);
+          context.queue.set(id, task);
         }
       }
       enqueue.assign(counts(context));
     }),
     reap: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'registry.create' || event.type === 'registry.dispose') return;
-      const id = event.actorId ?? event.type.slice('xstate.done.actor.'.length);
+      if (event.type !== TASK_DONE) return;
+      const { id } = event.output;
       context.tasks.delete(id);
       context.queue.delete(id);
       if (context.working.delete(id)) {
@@ -105,13 +118,13 @@ export const registryMachine = setup({
     open: {
       on: {
         'registry.create': { actions: 'record' },
-        'xstate.done.actor.*': { actions: 'reap' },
+        [TASK_DONE]: { actions: 'reap' },
         'registry.dispose': { target: 'disposed', actions: 'cancelAll' },
       },
     },
     disposed: {
       on: {
-        'xstate.done.actor.*': { actions: 'reap' },
+        [TASK_DONE]: { actions: 'reap' },
       },
     },
   },

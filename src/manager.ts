@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import { type Actor, createActor, type InspectionEvent, type Observer } from 'xstate';
-import { type RegistryActorRef, registryMachine } from '../machines/registryMachine.js';
+import { type RegistryActorRef, registryMachine, TASK_ACTOR_ID } from '../machines/registryMachine.js';
 import {
   type TaskActorRef,
   type TaskEvent,
@@ -580,7 +580,7 @@ export class TaskManager {
       const runner = work === undefined || signal?.aborted ? undefined : this.#runner(id, work, () => actor);
       actor = createActor(this.#machine, {
         parent: this.#registry,
-        id,
+        id: TASK_ACTOR_ID,
         input: {
           id,
           at: this.#clock.now(),
@@ -662,9 +662,10 @@ export class TaskManager {
       });
     }
     const before = live.snapshot;
-    if (!live.actor.getSnapshot().can(event)) throw new InvalidTransitionError(id, before.state, event.type);
-    // The answer is the snapshot this event makes (seq + 1), even when a listener reacts to it by
-    // changing the task again before send() returns. Saved and restored, so nested calls are safe.
+    // Send first and read what the actor did: a `can()` before every send computed each transition
+    // twice. The answer is the snapshot this event makes (seq + 1), even when a listener reacts to
+    // it by changing the task again before send() returns; the slot is saved and restored, so
+    // nested calls are safe.
     const outer = this.#capture;
     const capture: Capture = { live, seq: before.seq + 1, snapshot: undefined };
     this.#capture = capture;
@@ -674,6 +675,9 @@ export class TaskManager {
       this.#capture = outer;
     }
     if (capture.snapshot !== undefined) return capture.snapshot;
+    // Every accepted event bumps `seq`: nothing made means the chart refused the event, or queued it
+    // behind the one it is processing. `can()`, on this rare path only, tells the two apart.
+    if (!live.actor.getSnapshot().can(event)) throw new InvalidTransitionError(id, before.state, event.type);
     // Sent from inside a listener of this task: XState queued the event behind the one being
     // processed. Answer with the next snapshot, which it produces; not the one being delivered
     // now, which this listener also meets, having joined the set while it is walked.
