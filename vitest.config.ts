@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
@@ -6,23 +6,17 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { searchForWorkspaceRoot } from 'vite';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { browserProblem, chromiumPath, skippedBanner } from './vitest.browser.js';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+// Storybook's test plugin would otherwise report usage over the network.
+process.env.STORYBOOK_DISABLE_TELEMETRY ??= '1';
 
 // The browser projects run in Debian's Chromium; Playwright cannot download its own here.
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(chromium);
-if (!haveBrowser) {
-  const problem = `Chromium not found at ${chromium} (set CHROMIUM_PATH, or run .ci/install-browser.sh)`;
-  if (process.env.TOOLTASK_REQUIRE_BROWSER === '1') {
-    throw new Error(`TOOLTASK_REQUIRE_BROWSER=1, but ${problem}`);
-  }
-  const bar = '!'.repeat(78);
-  console.warn(
-    `\n${bar}\n!! BROWSER TESTS SKIPPED: ${problem}.\n` +
-      `!! Only the node tests run; the stories and React tests do NOT.\n` +
-      `!! Set TOOLTASK_REQUIRE_BROWSER=1 to make this an error.\n${bar}\n`,
-  );
+const problem = browserProblem();
+if (problem !== undefined) {
+  if (process.env.TOOLTASK_REQUIRE_BROWSER === '1') throw new Error(`TOOLTASK_REQUIRE_BROWSER=1, but ${problem}`);
+  console.warn(skippedBanner(problem));
 }
 
 // Where each story's screenshot goes (outside the repo); unset, no screenshots are taken.
@@ -35,7 +29,7 @@ function browser(name: string) {
     headless: true,
     provider: playwright({
       launchOptions: {
-        executablePath: chromium,
+        executablePath: chromiumPath,
         args: [
           '--no-sandbox',
           '--disable-dev-shm-usage',
@@ -56,6 +50,7 @@ const node: TestProjectInlineConfiguration = {
     name: 'node',
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+    ...(problem === undefined ? {} : { globalSetup: ['./vitest.browser.ts'] }),
     testTimeout: 20_000,
   },
 };
@@ -78,5 +73,5 @@ const reactProject: TestProjectInlineConfiguration = {
 };
 
 export default defineConfig({
-  test: { projects: haveBrowser ? [node, stories, reactProject] : [node] },
+  test: { projects: problem === undefined ? [node, stories, reactProject] : [node] },
 });
