@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where browser tests save screenshots (`TOOLTASK_SCREENSHOT_DIR`); `''` for nowhere. */
+    tooltaskScreenshotDir: string;
+  }
+}
+
 /** The Chromium the browser projects launch: Debian's, or `CHROMIUM_PATH`. */
 export const chromiumPath: string = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

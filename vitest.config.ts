@@ -5,7 +5,7 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { searchForWorkspaceRoot } from 'vite';
-import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { browserProblem, chromiumPath, skippedBanner } from './vitest.browser.js';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -49,16 +49,19 @@ const node: TestProjectInlineConfiguration = {
   test: {
     name: 'node',
     include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
     ...(problem === undefined ? {} : { globalSetup: ['./vitest.browser.ts'] }),
     testTimeout: 20_000,
   },
 };
 
+// page.screenshot() writes through the Vite server, which serves only allowed directories.
+const shots = screenshots === '' ? {} : { server: { fs: { allow: [searchForWorkspaceRoot(root), screenshots] } } };
+
 const stories: TestProjectInlineConfiguration = {
   plugins: [storybookTest({ configDir: path.join(root, '.storybook') })],
-  // page.screenshot() writes through the Vite server, which serves only allowed directories.
-  ...(screenshots === '' ? {} : { server: { fs: { allow: [searchForWorkspaceRoot(root), screenshots] } } }),
+  ...shots,
   test: {
     name: 'stories',
     setupFiles: ['./.storybook/vitest.screenshots.ts'],
@@ -67,11 +70,17 @@ const stories: TestProjectInlineConfiguration = {
   },
 };
 
-const reactProject: TestProjectInlineConfiguration = {
+const browserTests: TestProjectInlineConfiguration = {
   plugins: [react()],
-  test: { name: 'react', include: ['test/browser/**/*.test.tsx'], browser: browser('react (chromium)') },
+  ...shots,
+  test: {
+    name: 'browser',
+    include: ['test/browser/**/*.test.{ts,tsx}'],
+    provide: { tooltaskScreenshotDir: screenshots },
+    browser: browser('browser (chromium)'),
+  },
 };
 
 export default defineConfig({
-  test: { projects: problem === undefined ? [node, stories, reactProject] : [node] },
+  test: { projects: problem === undefined ? [node, stories, browserTests] : [node] },
 });

@@ -3,12 +3,6 @@
 import { afterEach, inject } from 'vitest';
 import { page } from 'vitest/browser';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    tooltaskScreenshotDir: string;
-  }
-}
-
 const dir = inject('tooltaskScreenshotDir');
 
 if (dir !== '') {
