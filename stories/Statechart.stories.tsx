@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { registryMachine, taskMachine, toJSON } from '../src/index.js';
-import { runningDemo, SignalState, steps, TimeControls } from './demo.js';
+import { advance, runningDemo, SignalState, steps, TimeControls } from './demo.js';
 import { activeStateIds, LiveStatechart, Statechart } from './Statechart.js';
 import { LiveTaskCard } from './TaskCard.js';
 
@@ -63,6 +63,23 @@ export const FollowsTheTask: Story = {
     await expect(lit(canvasElement)).toEqual(['task.running', 'task.running.working']);
     await step();
     await waitFor(() => expect(lit(canvasElement)).toEqual(['task.complete']));
+  },
+};
+
+/** Halfway through its work: `running.working` is lit, inside `running`. */
+export const Working: Story = {
+  args: { chart: taskChart, active: new Set() },
+  render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
+  loaders: [
+    async () => {
+      const demo = await queuedDemo();
+      await advance(demo, 5, 100);
+      return { demo };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50');
+    await expect(lit(canvasElement)).toEqual(['task.running', 'task.running.working']);
   },
 };
 

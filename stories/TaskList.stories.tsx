@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { createDemo, type Demo, steps, TimeControls } from './demo.js';
+import { advance, createDemo, type Demo, steps, TimeControls } from './demo.js';
 import { TaskList } from './TaskList.js';
 
 /**
@@ -77,5 +77,31 @@ export const ComingAndGoing: Story = {
       'notify:complete',
     ]);
     await expect((await (loaded.demo as Demo).tasks.list()).length).toBe(5);
+  },
+};
+
+/** The same arrivals 200 ms in: two running, one waiting, two ended. */
+export const Midway: Story = {
+  args: placeholder,
+  loaders: [
+    async () => {
+      const demo = arrivals();
+      await advance(demo, 2, 100);
+      return { demo };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await waitFor(() =>
+      expect(names(canvas.getByRole('region', { name: 'live tasks' }))).toEqual([
+        'index:running',
+        'thumbs:running',
+        'notify:pending',
+      ]),
+    );
+    await expect(names(canvas.getByRole('region', { name: 'ended tasks' }))).toEqual([
+      'fetch:complete',
+      'parse:failed',
+    ]);
   },
 };

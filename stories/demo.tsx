@@ -22,6 +22,22 @@ export function createDemo(options: { readonly concurrency?: number } = {}): Dem
   return { clock, tasks: createTaskManager({ clock, ...options }) };
 }
 
+/**
+ * Moves the demo's clock `times` steps of `ms`, letting the works' continuations run after each,
+ * as a visitor pressing the step button would.
+ *
+ * @example
+ * ```ts
+ * await advance(demo, 2, 100); // t = 200 ms
+ * ```
+ */
+export async function advance(demo: Demo, times: number, ms: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    demo.clock.increment(ms);
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
 /** Resolves after `ms` of the clock's time; rejects with the signal's reason if it aborts first. */
 export function sleep(clock: SimulatedClock, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
