@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    react: 'src/react.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
   },
@@ -12,6 +13,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   treeshake: true,
-  // The SDKs are optional peers, reached through their subpaths: never bundled.
-  external: ['xstate', 'rxjs', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
+  // Peers, and the optional SDKs reached through their subpaths: never bundled.
+  external: ['xstate', 'rxjs', 'react', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
 });

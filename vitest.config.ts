@@ -1,9 +1,86 @@
-import { defineConfig } from 'vitest/config';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
+import { searchForWorkspaceRoot } from 'vite';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { browserProblem, chromiumPath, skippedBanner } from './vitest.browser.js';
 
-export default defineConfig({
+const root = path.dirname(fileURLToPath(import.meta.url));
+// Storybook's test plugin would otherwise report usage over the network.
+process.env.STORYBOOK_DISABLE_TELEMETRY ??= '1';
+
+// The browser projects run in Debian's Chromium; Playwright cannot download its own here.
+const problem = browserProblem();
+if (problem !== undefined) {
+  if (process.env.TOOLTASK_REQUIRE_BROWSER === '1') throw new Error(`TOOLTASK_REQUIRE_BROWSER=1, but ${problem}`);
+  console.warn(skippedBanner(problem));
+}
+
+// Where each story's screenshot goes (outside the repo); unset, no screenshots are taken.
+const screenshots = process.env.TOOLTASK_SCREENSHOT_DIR ? path.resolve(process.env.TOOLTASK_SCREENSHOT_DIR) : '';
+if (screenshots !== '') mkdirSync(screenshots, { recursive: true });
+
+function browser(name: string) {
+  return {
+    enabled: true,
+    headless: true,
+    provider: playwright({
+      launchOptions: {
+        executablePath: chromiumPath,
+        args: [
+          '--no-sandbox',
+          '--disable-dev-shm-usage',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+    instances: [{ browser: 'chromium' as const, name }],
+  };
+}
+
+const node: TestProjectInlineConfiguration = {
   test: {
+    name: 'node',
     include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+    ...(problem === undefined ? {} : { globalSetup: ['./vitest.browser.ts'] }),
     testTimeout: 20_000,
   },
+};
+
+// page.screenshot() writes through the Vite server, which serves only allowed directories.
+const shots = screenshots === '' ? {} : { server: { fs: { allow: [searchForWorkspaceRoot(root), screenshots] } } };
+
+const stories: TestProjectInlineConfiguration = {
+  plugins: [storybookTest({ configDir: path.join(root, '.storybook') })],
+  ...shots,
+  test: {
+    name: 'stories',
+    setupFiles: ['./.storybook/vitest.screenshots.ts'],
+    provide: { tooltaskScreenshotDir: screenshots },
+    browser: browser('stories (chromium)'),
+  },
+};
+
+const browserTests: TestProjectInlineConfiguration = {
+  plugins: [react()],
+  ...shots,
+  test: {
+    name: 'browser',
+    include: ['test/browser/**/*.test.{ts,tsx}'],
+    provide: { tooltaskScreenshotDir: screenshots },
+    browser: browser('browser (chromium)'),
+  },
+};
+
+export default defineConfig({
+  test: { projects: problem === undefined ? [node, stories, browserTests] : [node] },
 });

@@ -32,6 +32,15 @@ export {
   type TooltaskErrorCode,
 } from './errors.js';
 export {
+  type InvokeJSON,
+  type StateNodeJSON,
+  type StateNodeKind,
+  type TransitionJSON,
+  type TransitionKind,
+  toJSON,
+  toMermaid,
+} from './inspect.js';
+export {
   type CreateOptions,
   createTaskManager,
   type InputRequest,

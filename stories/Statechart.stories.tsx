@@ -1,0 +1,153 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { registryMachine, taskMachine, toJSON } from '../src/index.js';
+import { advance, runningDemo, SignalState, steps, TimeControls } from './demo.js';
+import { activeStateIds, LiveStatechart, Statechart } from './Statechart.js';
+import { LiveTaskCard } from './TaskCard.js';
+
+const taskChart = toJSON(taskMachine);
+
+const meta = {
+  title: 'Charts/Statechart',
+  component: Statechart,
+} satisfies Meta<typeof Statechart>;
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+type Running = Awaited<ReturnType<typeof runningDemo>>;
+
+/**
+ * `fetch` holds the only slot; `report` waits in `pending` until it ends, then runs its work
+ * (`running.work.working`) to the end.
+ */
+async function queuedDemo(): Promise<Running> {
+  const demo = await runningDemo({ concurrency: 1 });
+  await demo.tasks.run(steps(demo.clock, { count: 2, every: 100, onAbort: demo.watch.record }), { id: 'report' });
+  return demo;
+}
+
+function LiveChart({ demo }: { readonly demo: Running }) {
+  return (
+    <div>
+      <TimeControls clock={demo.clock} />
+      <div className="demo">
+        <div>
+          <LiveTaskCard tasks={demo.tasks} id="report" />
+          <SignalState watch={demo.watch} />
+        </div>
+        <LiveStatechart chart={taskChart} tasks={demo.tasks} id="report" />
+      </div>
+    </div>
+  );
+}
+
+/** Lit while a work runs: both regions of `running`, with `work.working` and `client.free`. */
+const WORKING = [
+  'task.running',
+  'task.running.work',
+  'task.running.work.working',
+  'task.running.client',
+  'task.running.client.free',
+];
+
+function lit(canvasElement: HTMLElement): string[] {
+  return [...canvasElement.querySelectorAll<HTMLElement>('[data-active="true"]')].map(
+    (node) => node.dataset.stateId ?? '',
+  );
+}
+
+/** The lit state follows the task: pending while it waits for a slot, running.work.working, complete. */
+export const FollowsTheTask: Story = {
+  args: { chart: taskChart, active: new Set() },
+  render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
+  loaders: [async () => ({ demo: await queuedDemo() })],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const step = () => userEvent.click(canvas.getByRole('button', { name: '+100 ms' }));
+    await expect(lit(canvasElement)).toEqual(['task.pending']);
+    for (let i = 0; i < 4; i++) await step();
+    await waitFor(() => expect(lit(canvasElement)).toEqual(WORKING));
+    await step();
+    await waitFor(() => expect(canvas.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50'));
+    await expect(lit(canvasElement)).toEqual(WORKING);
+    await step();
+    await waitFor(() => expect(lit(canvasElement)).toEqual(['task.complete']));
+  },
+};
+
+/** Halfway through its work: `running.work.working` is lit, inside `running`. */
+export const Working: Story = {
+  args: { chart: taskChart, active: new Set() },
+  render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
+  loaders: [
+    async () => {
+      const demo = await queuedDemo();
+      await advance(demo, 5, 100);
+      return { demo };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50');
+    await expect(lit(canvasElement)).toEqual(WORKING);
+  },
+};
+
+/** Cancelling from the card lights `cancelled` and aborts the running work's signal. */
+export const CancelLightsCancelled: Story = {
+  args: { chart: taskChart, active: new Set() },
+  render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
+  loaders: [async () => ({ demo: await queuedDemo() })],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    for (let i = 0; i < 5; i++) await userEvent.click(canvas.getByRole('button', { name: '+100 ms' }));
+    await waitFor(() => expect(canvas.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50'));
+    await expect(lit(canvasElement)).toContain('task.running.work.working');
+    await userEvent.click(canvas.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(lit(canvasElement)).toEqual(['task.cancelled']));
+    await expect(canvas.getByLabelText('work signal')).toHaveTextContent('signal aborted: TaskCancelledError');
+  },
+};
+
+/** A task driven by `update()` goes to `running.work.manual`, the state with no work. */
+export const ManualProgress: Story = {
+  args: { chart: taskChart, active: activeStateIds('task', { running: { work: 'manual', client: 'free' } }) },
+  play: async ({ canvasElement }) => {
+    await expect(lit(canvasElement)).toEqual([
+      'task.running',
+      'task.running.work',
+      'task.running.work.manual',
+      'task.running.client',
+      'task.running.client.free',
+    ]);
+  },
+};
+
+/** A task that asked its client for input (`requestInput`): still running, `client.awaiting` lit. */
+export const AwaitingInput: Story = {
+  args: { chart: taskChart, active: new Set() },
+  render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
+  loaders: [
+    async () => {
+      const demo = await queuedDemo();
+      await advance(demo, 5, 100);
+      await demo.tasks.requestInput('report', { message: 'Which region?' });
+      return { demo };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    await expect(lit(canvasElement)).toContain('task.running.client.awaiting');
+    await expect(lit(canvasElement)).toContain('task.running.work.working');
+    await expect(lit(canvasElement)).not.toContain('task.running.client.free');
+    await expect(within(canvasElement).getByRole('status', { name: 'state' })).toHaveTextContent(
+      'running · awaiting input',
+    );
+  },
+};
+
+/** The registry chart, from `toJSON(registryMachine)`. */
+export const Registry: Story = {
+  args: { chart: toJSON(registryMachine), active: activeStateIds('registry', 'open') },
+  play: async ({ canvasElement }) => {
+    await expect(lit(canvasElement)).toEqual(['registry.open']);
+  },
+};

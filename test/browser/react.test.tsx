@@ -1,0 +1,234 @@
+import { useSelector } from '@xstate/react';
+import { act, type ReactNode, StrictMode, startTransition } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { Observable } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTaskManager, type TaskManager, type TaskSnapshot } from '../../src/index.js';
+import { TaskManagerProvider, useTask, useTaskManager, useTasks } from '../../src/react.js';
+
+declare global {
+  var IS_REACT_ACT_ENVIRONMENT: boolean;
+}
+globalThis.IS_REACT_ACT_ENVIRONMENT = true;
+
+let container: HTMLElement;
+let root: Root;
+
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+function render(node: ReactNode): void {
+  act(() => root.render(node));
+}
+
+/** Counts the manager's open subscriptions: to `changes$` and to each task's `subscribe(id)`. */
+function counted(tasks: TaskManager): { open: () => number } {
+  let open = 0;
+  const track = <T,>(source: Observable<T>) =>
+    new Observable<T>((subscriber) => {
+      open++;
+      const inner = source.subscribe(subscriber);
+      return () => {
+        open--;
+        inner.unsubscribe();
+      };
+    });
+  Object.defineProperty(tasks, 'changes$', { value: track(tasks.changes$) });
+  const subscribe = tasks.subscribe.bind(tasks);
+  tasks.subscribe = (id: string) => track(subscribe(id));
+  return { open: () => open };
+}
+
+function Progress({ tasks, id, seen }: { tasks: TaskManager; id: string; seen?: TaskSnapshot[] }) {
+  const task = useTask(tasks, id);
+  if (task !== undefined) seen?.push(task);
+  return <span data-testid={id}>{task === undefined ? 'none' : `${task.state} ${task.progress}`}</span>;
+}
+
+function TwoCards({ tasks, show }: { tasks: TaskManager; show: boolean }) {
+  return show ? (
+    <>
+      <Progress tasks={tasks} id="a" />
+      <Progress tasks={tasks} id="a" />
+      <Progress tasks={tasks} id="b" />
+    </>
+  ) : null;
+}
+
+function Both({ tasks }: { tasks: TaskManager }) {
+  const task = useTask(tasks, 'a');
+  const progress = useSelector(tasks.actor('a'), (snapshot) => snapshot?.context.progress);
+  const value = useSelector(tasks.actor('a'), (snapshot) => JSON.stringify(snapshot?.value));
+  return <span>{`${task?.progress}/${progress} ${value}`}</span>;
+}
+
+const ids = Array.from({ length: 40 }, (_, index) => index);
+
+function Many({ tasks, round }: { tasks: TaskManager; round: number }) {
+  return (
+    <>
+      {ids.map((index) => (
+        <Progress key={`${round}-${index}`} tasks={tasks} id="a" />
+      ))}
+    </>
+  );
+}
+
+function Live({ tasks, lists, tick }: { tasks: TaskManager; lists: (readonly TaskSnapshot[])[]; tick: number }) {
+  const live = useTasks(tasks, { state: ['pending', 'running'] });
+  lists.push(live);
+  return <span data-tick={tick}>{live.map((task) => task.id).join(',')}</span>;
+}
+
+function All({ tasks }: { tasks: TaskManager }) {
+  return (
+    <span>
+      {useTasks(tasks)
+        .map((task) => `${task.id}:${task.state}`)
+        .join(',')}
+    </span>
+  );
+}
+
+function Card() {
+  return <Progress tasks={useTaskManager()} id="a" />;
+}
+
+async function settle(): Promise<void> {
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+describe('useTask', () => {
+  it('follows a task through its changes', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('a');
+    render(<Progress tasks={tasks} id="a" />);
+    expect(container.textContent).toBe('pending 0');
+    await act(() => tasks.update('a', 0.5));
+    expect(container.textContent).toBe('running 0.5');
+    await act(() => tasks.complete('a'));
+    expect(container.textContent).toBe('complete 1');
+  });
+
+  it('sees a task created after it mounted', async () => {
+    const tasks = createTaskManager();
+    render(<Progress tasks={tasks} id="later" />);
+    expect(container.textContent).toBe('none');
+    await act(() => tasks.create('later'));
+    expect(container.textContent).toBe('pending 0');
+  });
+
+  it('works under StrictMode: no uncached-snapshot warning, one subscription left, none after unmount', async () => {
+    const errors = vi.spyOn(console, 'error');
+    const tasks = createTaskManager();
+    const { open } = counted(tasks);
+    await tasks.create('a');
+    const seen: TaskSnapshot[] = [];
+    render(
+      <StrictMode>
+        <Progress tasks={tasks} id="a" seen={seen} />
+      </StrictMode>,
+    );
+    // StrictMode subscribed, unsubscribed and subscribed again: changes$ and the task, once each.
+    expect(open()).toBe(2);
+    await act(() => tasks.update('a', 0.25));
+    expect(container.textContent).toBe('running 0.25');
+    // Every render of one version of the task got the same object.
+    expect(new Set(seen.map((task) => task.seq))).toEqual(new Set([0, 1]));
+    expect(new Set(seen).size).toBe(2);
+    act(() => root.unmount());
+    expect(open()).toBe(0);
+    root = createRoot(container);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('unsubscribes on unmount, and shares one changes$ subscription among components', async () => {
+    const tasks = createTaskManager();
+    const { open } = counted(tasks);
+    await tasks.create('a');
+    await tasks.create('b');
+    render(<TwoCards tasks={tasks} show />);
+    expect(open()).toBe(3); // changes$, a, b
+    render(<TwoCards tasks={tasks} show={false} />);
+    expect(open()).toBe(0);
+    await act(() => tasks.update('a', 0.5));
+    expect(container.textContent).toBe('');
+  });
+
+  it('agrees with @xstate/react useSelector on the task actor', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('a');
+    render(<Both tasks={tasks} />);
+    expect(container.textContent).toBe('0/0 "pending"');
+    await act(() => tasks.update('a', 0.75));
+    expect(container.textContent).toBe('0.75/0.75 {"running":{"work":"manual","client":"free"}}');
+    await act(() => tasks.complete('a'));
+    // The actor is gone once the task ends; useTask still has its final snapshot.
+    expect(container.textContent).toBe('1/undefined undefined');
+  });
+
+  it('shows every component the same version during a transition (no tearing)', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('a');
+    render(<Many tasks={tasks} round={0} />);
+    await act(async () => {
+      startTransition(() => root.render(<Many tasks={tasks} round={1} />));
+      await tasks.update('a', 0.5);
+    });
+    await settle();
+    const shown = new Set([...container.querySelectorAll('span')].map((span) => span.textContent));
+    expect(shown).toEqual(new Set(['running 0.5']));
+  });
+});
+
+describe('useTasks', () => {
+  it('lists tasks as they come and go, and keeps the array while nothing in it changes', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('a');
+    const lists: (readonly TaskSnapshot[])[] = [];
+    render(<Live tasks={tasks} lists={lists} tick={0} />);
+    expect(container.textContent).toBe('a');
+    await act(() => tasks.create('b'));
+    expect(container.textContent).toBe('a,b');
+    const before = lists.at(-1);
+    render(<Live tasks={tasks} lists={lists} tick={1} />);
+    expect(lists.at(-1)).toBe(before);
+    await act(() => tasks.complete('a'));
+    expect(container.textContent).toBe('b');
+  });
+
+  it('adds the finished tasks the store keeps once list() answers', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('done');
+    await tasks.complete('done');
+    await tasks.create('live');
+    render(<All tasks={tasks} />);
+    expect(container.textContent).toBe('live:pending');
+    await settle();
+    expect(container.textContent).toBe('done:complete,live:pending');
+  });
+});
+
+describe('TaskManagerProvider', () => {
+  it('hands its manager to useTaskManager()', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('a');
+    render(
+      <TaskManagerProvider manager={tasks}>
+        <Card />
+      </TaskManagerProvider>,
+    );
+    expect(container.textContent).toBe('pending 0');
+  });
+});
