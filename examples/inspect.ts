@@ -25,7 +25,11 @@ createWebSocketReceiver({ server: `ws://localhost:${port}` }).subscribe((event: 
   } else if (event.type === '@xstate.event') {
     console.log(`  event     ${names.get(event.sessionId) ?? event.sessionId} <- ${event.event.type}`);
   } else {
-    const { value } = event.snapshot as { value?: unknown };
+    const { value, context } = event.snapshot as { value?: unknown; context?: { id?: unknown } };
+    // Every task actor is named `task` (one done-event type for all); its task id is in its context.
+    if (names.get(event.sessionId) === 'task' && typeof context?.id === 'string') {
+      names.set(event.sessionId, `task ${context.id}`);
+    }
     console.log(`  snapshot  ${names.get(event.sessionId) ?? event.sessionId} = ${JSON.stringify(value)}`);
   }
 });

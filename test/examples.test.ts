@@ -91,6 +91,7 @@ const ambient: Record<string, string> = {
   tasks: 'declare const tasks: import("tooltask").TaskManager;',
   id: 'declare const id: string;',
   render: 'declare function render(task: import("tooltask").TaskSnapshot): void;',
+  agentCard: 'declare const agentCard: import("@a2a-js/sdk").AgentCard;',
 };
 
 function declares(code: string, name: string): boolean {
