@@ -25,6 +25,8 @@ export interface Contender {
   /** Ends the task and, where the contender can, forgets it (W7 keeps the live count level with it). */
   remove(handle: Handle): void | Promise<void>;
   get(handle: Handle): unknown;
+  /** Where the contender also reads through a Promise-returning call, W3 times that too. */
+  getAsync?: ((handle: Handle) => Promise<unknown>) | undefined;
   subscribe(handle: Handle, listener: Listener): () => void;
   /** Every task at once; answers how many. */
   listAll(): number | Promise<number>;

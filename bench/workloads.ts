@@ -116,8 +116,19 @@ const w3: Workload = async (factory) => {
     }
     if (run >= 0) runs.push(N / ((performance.now() - start) / 1000));
   }
+  const metrics = [metric('w3', 'W3 get by id, N live', 'gets/s', runs, true)];
+  const { getAsync } = contender;
+  if (getAsync !== undefined) {
+    const awaited: number[] = [];
+    for (let run = -1; run < RUNS; run++) {
+      const start = performance.now();
+      for (const handle of order) await getAsync(handle);
+      if (run >= 0) awaited.push(N / ((performance.now() - start) / 1000));
+    }
+    metrics.push(metric('w3async', 'W3 get by id through a Promise, N live', 'gets/s', awaited, true));
+  }
   await contender.dispose();
-  return [metric('w3', 'W3 get by id, N live', 'gets/s', runs, true)];
+  return metrics;
 };
 
 const w4: Workload = async (factory) => {

@@ -43,13 +43,13 @@ class ManagerView {
 
   task(id: string): TaskSnapshot | undefined {
     const watched = this.#watched.get(id);
-    return watched === undefined ? this.#peek(id) : watched.snapshot;
+    return watched === undefined ? this.#manager.peek(id) : watched.snapshot;
   }
 
   subscribeTask(id: string, listener: Listener): () => void {
     let watched = this.#watched.get(id);
     if (watched === undefined) {
-      const entry: Watched = { snapshot: this.#peek(id), listeners: new Set(), subscription: undefined };
+      const entry: Watched = { snapshot: this.#manager.peek(id), listeners: new Set(), subscription: undefined };
       watched = entry;
       this.#watched.set(id, entry);
       // Live tasks and finished ones the store still has; an unknown id errors, and its creation,
@@ -77,7 +77,7 @@ class ManagerView {
       // Not watched yet (a first render): the live tasks, rebuilt only when one of them changed.
       const live: TaskSnapshot[] = [];
       for (const id of this.#manager.registry.getSnapshot().context.tasks.keys()) {
-        const snapshot = this.#peek(id);
+        const snapshot = this.#manager.peek(id);
         if (snapshot !== undefined) live.push(snapshot);
       }
       if (!sameItems(live, this.#list)) this.#list = live.length === 0 ? EMPTY : Object.freeze(live);
@@ -162,19 +162,6 @@ class ManagerView {
    * The task's current snapshot, read synchronously: a live task's `subscribe` delivers it at
    * once, and so does a finished one from a synchronous store. `undefined` otherwise.
    */
-  #peek(id: string): TaskSnapshot | undefined {
-    let found: TaskSnapshot | undefined;
-    this.#manager
-      .subscribe(id)
-      .subscribe({
-        next: (snapshot) => {
-          found ??= snapshot;
-        },
-        error: () => {},
-      })
-      .unsubscribe();
-    return found;
-  }
 }
 
 function sameItems(a: readonly TaskSnapshot[], b: readonly TaskSnapshot[]): boolean {

@@ -248,6 +248,36 @@ describe('the store', () => {
   });
 });
 
+describe('peek()', () => {
+  it('reads a live or retained task synchronously, and answers undefined for none', async () => {
+    const tasks = createTaskManager();
+    const created = await tasks.create('a');
+    expect(tasks.peek('a')).toBe(created);
+    const done = await tasks.complete('a', 1);
+    expect(tasks.peek('a')).toBe(done);
+    expect(tasks.peek('nope')).toBeUndefined();
+    expect(tasks.peek(42 as unknown as string)).toBeUndefined();
+  });
+
+  it('answers undefined for a finished task only a Promise-answering store holds', async () => {
+    const inner = new MemoryStore();
+    const tasks = createTaskManager({
+      store: {
+        save: (task) => inner.save(task),
+        load: async (id) => inner.load(id),
+        loadAll: (state) => inner.loadAll(state),
+        delete: (id) => inner.delete(id),
+        page: (query) => inner.page(query),
+      },
+    });
+    await tasks.create('a');
+    expect(tasks.peek('a')?.state).toBe('pending');
+    await tasks.complete('a');
+    expect(tasks.peek('a')).toBeUndefined();
+    expect((await tasks.get('a')).state).toBe('complete');
+  });
+});
+
 describe('actors', () => {
   it('gives each live task its own actor, owned by the registry', async () => {
     const tasks = createTaskManager();

@@ -57,6 +57,7 @@ function a2a(): Contender {
       shim.emit(task.id, task, true);
     },
     get: (handle) => store.load((handle as Task).id, context),
+    getAsync: (handle) => store.load((handle as Task).id, context),
     subscribe: (handle, listener) => shim.subscribe((handle as Task).id, listener),
     listAll: async () => (await store.list(query(count, ''), context)).tasks.length,
     walk: async (limit): Promise<PageWalk> => {

@@ -28,6 +28,7 @@ function mcp(): Contender {
       shim.emit(id as string, 1, true);
     },
     get: (id) => store.getTask(id as string),
+    getAsync: (id) => store.getTask(id as string),
     subscribe: (id, listener) => shim.subscribe(id as string, listener),
     listAll: () => store.getAllTasks().length,
     walk: async (): Promise<PageWalk> => {

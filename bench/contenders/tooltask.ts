@@ -22,7 +22,8 @@ function tooltask(): Contender {
     remove: async (id) => {
       await tasks.cancel(id as string);
     },
-    get: (id) => tasks.get(id as string),
+    get: (id) => tasks.peek(id as string),
+    getAsync: (id) => tasks.get(id as string),
     subscribe: (id, listener) => {
       const subscription = tasks.subscribe(id as string).subscribe(listener);
       return () => subscription.unsubscribe();
@@ -59,6 +60,9 @@ function tooltask(): Contender {
 
 export const tooltaskContender: ContenderFactory = {
   name: 'tooltask',
-  notes: ['public API only (`createTaskManager`), every call awaited; W8 is `run()` with `retention: 0`'],
+  notes: [
+    'public API only (`createTaskManager`), every call awaited; W8 is `run()` with `retention: 0`',
+    'W3 reads with `peek(id)`, the synchronous read; `await get(id)` is the row "through a Promise"',
+  ],
   create: tooltask,
 };
