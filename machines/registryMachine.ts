@@ -95,12 +95,15 @@ export const registryMachine = setup({
       }
       enqueue.assign(counts(context));
     }),
-    cancelAll: enqueueActions(({ context, event, enqueue }) => {
+    // A plain action, not one `sendTo` per task: XState runs each `sendTo` from an array drained
+    // with shift(), O(n) apiece, which made disposing 80,000 tasks take 5 s (1M: minutes). Each
+    // task's done event queues in the registry's mailbox and is reaped after this event.
+    cancelAll: ({ context, event }) => {
       if (event.type !== 'registry.dispose') return;
-      for (const task of context.tasks.values()) {
-        enqueue.sendTo(task, { type: 'task.cancel', reason: 'disposed', at: event.at });
+      for (const task of [...context.tasks.values()]) {
+        task.send({ type: 'task.cancel', reason: 'disposed', at: event.at });
       }
-    }),
+    },
   },
 }).createMachine({
   id: 'registry',
