@@ -4,7 +4,14 @@
  * one times out; then the final table and the task statechart are printed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTaskManager, type TaskSnapshot, type TaskWork, taskMachine } from '../src/index.js';
+import {
+  createTaskManager,
+  type StateNodeJSON,
+  type TaskSnapshot,
+  type TaskWork,
+  taskMachine,
+  toJSON,
+} from '../src/index.js';
 
 const tasks = createTaskManager({ concurrency: 3 });
 const tty = process.stdout.isTTY === true;
@@ -78,29 +85,20 @@ console.table(
   })),
 );
 
-console.log('The task statechart (machines/taskMachine.ts), from its definition:');
-type Node = (typeof taskMachine)['root'];
-function printChart(node: Node, depth: number): void {
-  for (const child of Object.values(node.states) as Node[]) {
-    const kind = child.type === 'final' ? ' (final)' : '';
-    console.log(`${'  '.repeat(depth)}${child.key}${kind}`);
-    for (const [event, transitions] of child.transitions) {
-      for (const transition of transitions) {
-        const guard = transition.guard === undefined ? '' : ` [${guardName(transition.guard)}]`;
-        const targets = transition.target?.map((target) => target.path.join('.')).join(', ') ?? '(stays)';
-        console.log(`${'  '.repeat(depth + 1)}${event}${guard} → ${targets}`);
-      }
+console.log('The task statechart (machines/taskMachine.ts), read from its definition by toJSON:');
+function printChart(node: StateNodeJSON, depth: number): void {
+  for (const child of node.states) {
+    const kind = child.type === 'final' ? ' (final)' : child.type === 'parallel' ? ' (parallel regions)' : '';
+    const invokes = child.invoke.map((invoke) => ` invokes ${invoke.src}`).join('');
+    console.log(`${'  '.repeat(depth)}${child.key}${kind}${invokes}`);
+    for (const transition of child.transitions) {
+      const guard = transition.guard === undefined ? '' : ` [${transition.guard}]`;
+      const targets = transition.targets.map((target) => target.replace(/^task\./, '')).join(', ') || '(stays)';
+      console.log(`${'  '.repeat(depth + 1)}${transition.event}${guard} → ${targets}`);
     }
     printChart(child, depth + 1);
   }
 }
-/** `hasWork`, `succeeded`, or a combinator's name over its guards: `not(hasWork)`. */
-function guardName(guard: unknown): string {
-  if (typeof guard === 'string') return guard;
-  const named = guard as { type?: string; name?: string; guards?: unknown[] };
-  if (named.type !== undefined) return named.type;
-  return `${named.name ?? 'guard'}(${(named.guards ?? []).map(guardName).join(', ')})`;
-}
-printChart(taskMachine.root, 0);
+printChart(toJSON(taskMachine), 0);
 
 await tasks.dispose();

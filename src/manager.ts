@@ -136,6 +136,7 @@ interface Capture {
 const CREATE_OPTIONS = ['metadata', 'ttl'] as const;
 const RUN_OPTIONS = ['id', 'signal', 'timeout', 'metadata', 'ttl'] as const;
 const MANAGER_OPTIONS = ['store', 'clock', 'concurrency', 'retention', 'inspect'] as const;
+const PAGE_OPTIONS = ['cursor', 'limit', 'state'] as const;
 const MAX_PAGE = 1000;
 
 /**
@@ -321,7 +322,7 @@ export class TaskManager {
       const state = filter?.state;
       if (state === undefined || typeof state === 'string') {
         if (state !== undefined) assertState('state', state);
-        return chain(this.#store.loadAll(state), (tasks) => [...tasks]);
+        return this.#store.loadAll(state);
       }
       if (!Array.isArray(state)) {
         throw new InvalidArgumentError(
@@ -348,25 +349,21 @@ export class TaskManager {
    * } while (cursor);
    * ```
    */
-  page(options?: PageOptions): Promise<TaskPage> {
-    return this.#read(() => {
-      assertOptions('options', options, ['cursor', 'limit', 'state']);
-      const limit = options?.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-        throw new InvalidArgumentError(
-          `Expected \`limit\` to be a whole number from 1 to ${MAX_PAGE}, got ${describe(limit)}`,
-        );
-      }
-      const cursor = options?.cursor;
-      if (cursor !== undefined && typeof cursor !== 'string') {
-        throw new InvalidArgumentError(
-          `Expected \`cursor\` to be a cursor returned by page(), got ${describe(cursor)}`,
-        );
-      }
-      const state = options?.state;
-      if (state !== undefined) assertState('state', state);
-      return this.#store.page({ cursor, limit, state });
-    });
+  async page(options?: PageOptions): Promise<TaskPage> {
+    assertOptions('options', options, PAGE_OPTIONS);
+    const limit = options?.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw new InvalidArgumentError(
+        `Expected \`limit\` to be a whole number from 1 to ${MAX_PAGE}, got ${describe(limit)}`,
+      );
+    }
+    const cursor = options?.cursor;
+    if (cursor !== undefined && typeof cursor !== 'string') {
+      throw new InvalidArgumentError(`Expected \`cursor\` to be a cursor returned by page(), got ${describe(cursor)}`);
+    }
+    const state = options?.state;
+    if (state !== undefined) assertState('state', state);
+    return this.#store.page({ cursor, limit, state });
   }
 
   /**

@@ -69,7 +69,8 @@ export function toMetadata(value: unknown): TaskMetadata | undefined {
 export function assertOptions(name: string, value: unknown, known: readonly string[]): void {
   assertObject(name, value);
   if (value === undefined) return;
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     if (!known.includes(key)) {
       throw new InvalidArgumentError(
         `Expected \`${name}\` to have only ${known.map((k) => `\`${k}\``).join(', ')}, got \`${key}\``,

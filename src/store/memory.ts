@@ -9,8 +9,6 @@ interface Entry {
   snapshot: TaskSnapshot;
 }
 
-const CURSOR = /^c([0-9a-z]{1,11})$/;
-
 /**
  * The embedded default store: every task's latest snapshot in memory, indexed by creation order
  * overall and per state, so `page()` costs O(log n + limit) whatever the filter.
@@ -26,8 +24,8 @@ const CURSOR = /^c([0-9a-z]{1,11})$/;
  */
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
-  readonly #all = new OrderedIndex();
-  readonly #byState = new Map<TaskState, OrderedIndex>();
+  readonly #all = new OrderedIndex<Entry>();
+  readonly #byState = new Map<TaskState, OrderedIndex<Entry>>();
   #ordinal = 0;
 
   /** How many tasks it holds. */
@@ -38,15 +36,15 @@ export class MemoryStore implements Store {
   save(task: TaskSnapshot): void {
     const entry = this.#entries.get(task.id);
     if (entry === undefined) {
-      const ordinal = ++this.#ordinal;
-      this.#entries.set(task.id, { ordinal, snapshot: task });
-      this.#all.add(ordinal, task.id);
-      this.#index(task.state).add(ordinal, task.id);
+      const created: Entry = { ordinal: ++this.#ordinal, snapshot: task };
+      this.#entries.set(task.id, created);
+      this.#all.add(created.ordinal, created);
+      this.#index(task.state).add(created.ordinal, created);
       return;
     }
     if (entry.snapshot.state !== task.state) {
       this.#index(entry.snapshot.state).remove(entry.ordinal);
-      this.#index(task.state).add(entry.ordinal, task.id);
+      this.#index(task.state).add(entry.ordinal, entry);
     }
     entry.snapshot = task;
   }
@@ -56,10 +54,7 @@ export class MemoryStore implements Store {
   }
 
   loadAll(state?: TaskState): TaskSnapshot[] {
-    const ids = state === undefined ? this.#all : this.#index(state);
-    const tasks: TaskSnapshot[] = [];
-    for (const id of ids.values()) tasks.push((this.#entries.get(id) as Entry).snapshot);
-    return tasks;
+    return (state === undefined ? this.#all : this.#index(state)).map(snapshotOf);
   }
 
   delete(id: string): boolean {
@@ -74,15 +69,14 @@ export class MemoryStore implements Store {
   page({ cursor, limit, state }: StorePageQuery): TaskPage {
     const after = cursor === undefined ? 0 : decodeCursor(cursor);
     const index = state === undefined ? this.#all : this.#index(state);
-    const { ids, last, more } = index.slice(after, limit);
-    const tasks = ids.map((id) => (this.#entries.get(id) as Entry).snapshot);
+    const { items: tasks, last, more } = index.slice(after, limit, snapshotOf);
     return more ? { tasks, nextCursor: `c${last.toString(36)}` } : { tasks };
   }
 
-  #index(state: TaskState): OrderedIndex {
+  #index(state: TaskState): OrderedIndex<Entry> {
     let index = this.#byState.get(state);
     if (index === undefined) {
-      index = new OrderedIndex();
+      index = new OrderedIndex<Entry>();
       this.#byState.set(state, index);
     }
     return index;
@@ -102,10 +96,15 @@ export function createMemoryStore(): MemoryStore {
   return new MemoryStore();
 }
 
+function snapshotOf(entry: Entry): TaskSnapshot {
+  return entry.snapshot;
+}
+
 function decodeCursor(cursor: string): number {
-  const match = typeof cursor === 'string' ? CURSOR.exec(cursor) : null;
-  const ordinal = match === null ? Number.NaN : Number.parseInt(match[1] as string, 36);
-  if (!Number.isSafeInteger(ordinal)) {
+  // `c` and an ordinal in base 36, exactly as page() wrote it: the round trip rejects anything else.
+  const ordinal =
+    typeof cursor === 'string' && cursor.startsWith('c') ? Number.parseInt(cursor.slice(1), 36) : Number.NaN;
+  if (!Number.isSafeInteger(ordinal) || ordinal < 0 || cursor !== `c${ordinal.toString(36)}`) {
     throw new InvalidArgumentError(`Expected \`cursor\` to be a cursor returned by page(), got ${describe(cursor)}`);
   }
   return ordinal;

@@ -1,62 +1,70 @@
 /**
- * Ids kept in ascending order of a number (their creation ordinal), with O(log n) lookup of where
- * a page starts and O(1) amortised insert and remove for the common case of ordinals arriving in
- * order. Removal leaves a hole that a later compaction drops, so walking a page skips at most as
- * many holes as there are live entries.
+ * Values kept in ascending order of a number (their creation ordinal), with O(log n) lookup of
+ * where a page starts and O(1) amortised insert and remove for the common case of ordinals arriving
+ * in order. Removal leaves a hole that a later compaction drops, so walking a page skips at most as
+ * many holes as there are live entries. It holds the values themselves, not keys to look up: a page
+ * of 100 is 100 reads, not 100 `Map` lookups.
  */
-export class OrderedIndex {
+export class OrderedIndex<T> {
   #ordinals: number[] = [];
-  #ids: (string | undefined)[] = [];
+  #values: (T | undefined)[] = [];
   #holes = 0;
 
   get size(): number {
-    return this.#ids.length - this.#holes;
+    return this.#values.length - this.#holes;
   }
 
-  add(ordinal: number, id: string): void {
+  add(ordinal: number, value: T): void {
     const ordinals = this.#ordinals;
     const last = ordinals.length - 1;
     if (last < 0 || (ordinals[last] as number) < ordinal) {
       ordinals.push(ordinal);
-      this.#ids.push(id);
+      this.#values.push(value);
       return;
     }
     const at = this.#lowerBound(ordinal);
     if (ordinals[at] === ordinal) {
-      if (this.#ids[at] === undefined) this.#holes--;
-      this.#ids[at] = id;
+      if (this.#values[at] === undefined) this.#holes--;
+      this.#values[at] = value;
       return;
     }
     ordinals.splice(at, 0, ordinal);
-    this.#ids.splice(at, 0, id);
+    this.#values.splice(at, 0, value);
   }
 
   remove(ordinal: number): void {
     const at = this.#lowerBound(ordinal);
-    if (this.#ordinals[at] !== ordinal || this.#ids[at] === undefined) return;
-    this.#ids[at] = undefined;
+    if (this.#ordinals[at] !== ordinal || this.#values[at] === undefined) return;
+    this.#values[at] = undefined;
     this.#holes++;
-    if (this.#holes > 64 && this.#holes * 2 > this.#ids.length) this.#compact();
+    if (this.#holes > 64 && this.#holes * 2 > this.#values.length) this.#compact();
   }
 
-  /** Up to `limit` ids with an ordinal above `after`, and the ordinal of the last one returned. */
-  slice(after: number, limit: number): { ids: string[]; last: number; more: boolean } {
-    const ids: string[] = [];
+  /**
+   * What `read` makes of up to `limit` values with an ordinal above `after`, the ordinal of the last
+   * one, and whether more follow.
+   */
+  slice<U>(after: number, limit: number, read: (value: T) => U): { items: U[]; last: number; more: boolean } {
+    const items: U[] = [];
     let last = after;
     let at = this.#lowerBound(after + 1);
-    const length = this.#ids.length;
-    for (; at < length && ids.length < limit; at++) {
-      const id = this.#ids[at];
-      if (id === undefined) continue;
-      ids.push(id);
+    const values = this.#values;
+    const length = values.length;
+    for (; at < length && items.length < limit; at++) {
+      const value = values[at];
+      if (value === undefined) continue;
+      items.push(read(value));
       last = this.#ordinals[at] as number;
     }
-    while (at < length && this.#ids[at] === undefined) at++;
-    return { ids, last, more: at < length };
+    while (at < length && values[at] === undefined) at++;
+    return { items, last, more: at < length };
   }
 
-  *values(): IterableIterator<string> {
-    for (const id of this.#ids) if (id !== undefined) yield id;
+  /** What `read` makes of every value, in order, as a new array. */
+  map<U>(read: (value: T) => U): U[] {
+    const items: U[] = [];
+    for (const value of this.#values) if (value !== undefined) items.push(read(value));
+    return items;
   }
 
   #lowerBound(ordinal: number): number {
@@ -73,15 +81,15 @@ export class OrderedIndex {
 
   #compact(): void {
     const ordinals: number[] = [];
-    const ids: string[] = [];
-    for (let i = 0; i < this.#ids.length; i++) {
-      const id = this.#ids[i];
-      if (id === undefined) continue;
+    const values: T[] = [];
+    for (let i = 0; i < this.#values.length; i++) {
+      const value = this.#values[i];
+      if (value === undefined) continue;
       ordinals.push(this.#ordinals[i] as number);
-      ids.push(id);
+      values.push(value);
     }
     this.#ordinals = ordinals;
-    this.#ids = ids;
+    this.#values = values;
     this.#holes = 0;
   }
 }

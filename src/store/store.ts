@@ -29,8 +29,8 @@ export interface Store {
   /** Inserts or replaces a task's snapshot; a new id goes after every earlier one in creation order. */
   save(task: TaskSnapshot): MaybePromise<void>;
   load(id: string): MaybePromise<TaskSnapshot | undefined>;
-  /** Every task in creation order, or those in one state. */
-  loadAll(state?: TaskState): MaybePromise<readonly TaskSnapshot[]>;
+  /** Every task in creation order, or those in one state, as a new array the caller may keep. */
+  loadAll(state?: TaskState): MaybePromise<TaskSnapshot[]>;
   /** Removes a task; answers whether it was there. */
   delete(id: string): MaybePromise<boolean>;
   /**
