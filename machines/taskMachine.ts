@@ -129,19 +129,14 @@ export const taskMachine = setup({
     succeeded: (_, outcome: WorkOutcome) => outcome.ok,
   },
   actions: {
-    recordStart: assign(({ context, event }) => ({
-      startedAt: event.at,
-      updatedAt: event.at,
-      seq: context.seq + 1,
-    })),
+    recordStart: assign(({ context, event }) => ({ startedAt: event.at, ...touched(context, event.at) })),
     recordProgress: assign(({ context, event }) => {
       if (event.type !== 'task.progress') return {};
       return {
         progress: event.progress,
         message: event.message ?? context.message,
         startedAt: context.startedAt ?? event.at,
-        updatedAt: event.at,
-        seq: context.seq + 1,
+        ...touched(context, event.at),
       };
     }),
     recordComplete: assign(({ context, event }) => {
@@ -162,18 +157,12 @@ export const taskMachine = setup({
         awaiting: event.need,
         message: event.message ?? context.message,
         startedAt: context.startedAt ?? event.at,
-        updatedAt: event.at,
-        seq: context.seq + 1,
+        ...touched(context, event.at),
       };
     }),
     recordResume: assign(({ context, event }) => {
       if (event.type !== 'task.resume') return {};
-      return {
-        awaiting: undefined,
-        message: event.message ?? context.message,
-        updatedAt: event.at,
-        seq: context.seq + 1,
-      };
+      return { awaiting: undefined, message: event.message ?? context.message, ...touched(context, event.at) };
     }),
     recordTimeout: assign(({ context, event }) => ({
       error: new TaskTimeoutError(context.id, context.timeout ?? 0),
@@ -291,8 +280,14 @@ export const taskMachine = setup({
   output: ({ context }) => ({ id: context.id, completedAt: context.completedAt ?? context.updatedAt }),
 });
 
+/** Every change: the time it happened, and `seq` one up. */
+function touched(context: TaskContext, at: number) {
+  return { updatedAt: at, seq: context.seq + 1 };
+}
+
+/** Reaching a final state: done, awaiting nothing, and the work's runner let go. */
 function ended(context: TaskContext, at: number) {
-  return { completedAt: at, updatedAt: at, seq: context.seq + 1, awaiting: undefined, work: undefined };
+  return { completedAt: at, awaiting: undefined, work: undefined, ...touched(context, at) };
 }
 
 /** The task machine's type, for typing provided implementations and actor refs. */

@@ -26,6 +26,13 @@ async function queuedDemo(): Promise<Running> {
   return demo;
 }
 
+/** The same, moved on to halfway through `report`'s work (500 ms). */
+async function halfwayDemo(): Promise<Running> {
+  const demo = await queuedDemo();
+  await advance(demo, 5, 100);
+  return demo;
+}
+
 function LiveChart({ demo }: { readonly demo: Running }) {
   return (
     <div>
@@ -79,13 +86,7 @@ export const FollowsTheTask: Story = {
 export const Working: Story = {
   args: { chart: taskChart, active: new Set() },
   render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
-  loaders: [
-    async () => {
-      const demo = await queuedDemo();
-      await advance(demo, 5, 100);
-      return { demo };
-    },
-  ],
+  loaders: [async () => ({ demo: await halfwayDemo() })],
   play: async ({ canvasElement }) => {
     await expect(within(canvasElement).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50');
     await expect(lit(canvasElement)).toEqual(WORKING);
@@ -128,8 +129,7 @@ export const AwaitingInput: Story = {
   render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
   loaders: [
     async () => {
-      const demo = await queuedDemo();
-      await advance(demo, 5, 100);
+      const demo = await halfwayDemo();
       await demo.tasks.requestInput('report', { message: 'Which region?' });
       return { demo };
     },
