@@ -152,7 +152,6 @@ export class TaskManager {
   readonly #machine: typeof taskMachine;
   readonly #live = new Map<string, Live>();
   readonly #timeouts = new Map<string, TimerHandle>();
-  readonly #expiries = new Map<string, TimerHandle>();
   readonly #changes = new Subject<TaskSnapshot>();
   #disposed = false;
   #capture: Capture | undefined;
@@ -537,7 +536,6 @@ export class TaskManager {
     this.#registry.send({ type: 'registry.dispose', at: this.#clock.now() });
     this.#registry.stop();
     this.#timers.clear();
-    this.#expiries.clear();
     this.#changes.complete();
   }
 
@@ -766,14 +764,10 @@ export class TaskManager {
       return;
     }
     const at = (snapshot.completedAt ?? snapshot.updatedAt) + ttl;
-    this.#expiries.set(
-      id,
-      this.#timers.schedule(at, () => this.#drop(id), false),
-    );
+    this.#timers.schedule(at, () => this.#drop(id), false);
   }
 
   #drop(id: string): void {
-    this.#expiries.delete(id);
     if (this.#live.has(id)) return;
     const deleted = this.#store.delete(id);
     if (isPromise(deleted)) deleted.catch(reportLater);
