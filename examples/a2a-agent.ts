@@ -3,20 +3,13 @@
 // Run: npx tsx examples/a2a-agent.ts
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import {
-  A2A_PROTOCOL_VERSION,
-  AGENT_CARD_PATH,
-  type AgentCard,
-  Role,
-  type SendMessageRequest,
-  TaskState,
-} from '@a2a-js/sdk';
+import { AGENT_CARD_PATH, Role, type SendMessageRequest, TaskState } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
 import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import express from 'express';
 import { createTaskManager } from '../src/index.js';
-import { A2ATaskStore, createA2AExecutor } from '../src/protocols/a2a.js';
+import { A2ATaskStore, createA2AExecutor, createAgentCard } from '../src/protocols/a2a.js';
 
 const tasks = createTaskManager();
 const executor = createA2AExecutor(tasks, async ({ id, signal, progress }) => {
@@ -33,22 +26,7 @@ const app = express();
 const server = app.listen(0, '127.0.0.1');
 await new Promise<void>((resolve) => server.once('listening', () => resolve()));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const card: AgentCard = {
-  name: 'tooltask-agent',
-  description: 'Runs three steps',
-  supportedInterfaces: [
-    { url: `${url}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION },
-  ],
-  provider: undefined,
-  version: '1.0.0',
-  capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
-  securitySchemes: {},
-  securityRequirements: [],
-  defaultInputModes: ['text/plain'],
-  defaultOutputModes: ['text/plain'],
-  skills: [],
-  signatures: [],
-};
+const card = createAgentCard({ name: 'tooltask-agent', description: 'Runs three steps', url: `${url}/a2a/jsonrpc` });
 const handler = new DefaultRequestHandler(card, new A2ATaskStore(tasks), executor);
 app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
 app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));

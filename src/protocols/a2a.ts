@@ -1,4 +1,7 @@
 import {
+  A2A_PROTOCOL_VERSION,
+  type AgentCard,
+  type AgentSkill,
   type Artifact,
   type ListTasksRequest,
   type ListTasksResponse,
@@ -55,6 +58,60 @@ export type A2AWork = (context: A2AWorkContext) => A2AWorkResult | PromiseLike<A
 const BINDING = 'a2a';
 const MAX_SCAN = 10_000;
 const RESULT_ARTIFACT = 'result';
+
+/** What `createAgentCard` needs; the rest of an A2A v1.0 card gets its protocol defaults. */
+export interface AgentCardOptions {
+  readonly name: string;
+  readonly description: string;
+  /** Where the JSON-RPC handler is mounted, e.g. `http://127.0.0.1:8080/a2a/jsonrpc`. */
+  readonly url: string;
+  /** The agent's own version. Default: `1.0.0`. */
+  readonly version?: string | undefined;
+  readonly skills?: readonly AgentSkill[] | undefined;
+  /** Media types the agent takes and gives. Default: `['text/plain']` each. */
+  readonly inputModes?: readonly string[] | undefined;
+  readonly outputModes?: readonly string[] | undefined;
+}
+
+/**
+ * An A2A v1.0 agent card for an agent served with `createA2AExecutor`: one JSON-RPC interface at
+ * `url`, streaming on (`SendStreamingMessage` and resubscribing need it), no push notifications,
+ * no security schemes, and empty values for the rest of the card's required fields.
+ *
+ * @example
+ * ```ts
+ * import { createAgentCard } from 'tooltask/a2a';
+ * const card = createAgentCard({
+ *   name: 'reports',
+ *   description: 'Builds reports; cancel stops the work',
+ *   url: 'http://127.0.0.1:8080/a2a/jsonrpc',
+ * });
+ * card.capabilities?.streaming; // true
+ * ```
+ */
+export function createAgentCard(options: AgentCardOptions): AgentCard {
+  for (const key of ['name', 'description', 'url'] as const) {
+    if (typeof options?.[key] !== 'string' || options[key] === '') {
+      throw new InvalidArgumentError(`Expected \`${key}\` to be a non-empty string, got ${describe(options?.[key])}`);
+    }
+  }
+  return {
+    name: options.name,
+    description: options.description,
+    supportedInterfaces: [
+      { url: options.url, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION },
+    ],
+    provider: undefined,
+    version: options.version ?? '1.0.0',
+    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    securitySchemes: {},
+    securityRequirements: [],
+    defaultInputModes: [...(options.inputModes ?? ['text/plain'])],
+    defaultOutputModes: [...(options.outputModes ?? ['text/plain'])],
+    skills: [...(options.skills ?? [])],
+    signatures: [],
+  };
+}
 
 /**
  * Maps a tooltask state to an A2A (protocol v1.0) task state.
@@ -146,12 +203,11 @@ export function toA2ATask(snapshot: TaskSnapshot): Task {
  *
  * @example
  * ```ts
- * import type { AgentCard } from '@a2a-js/sdk';
  * import { DefaultRequestHandler } from '@a2a-js/sdk/server';
  * import { createTaskManager } from 'tooltask';
- * import { A2ATaskStore, createA2AExecutor } from 'tooltask/a2a';
+ * import { A2ATaskStore, createA2AExecutor, createAgentCard } from 'tooltask/a2a';
  *
- * declare const agentCard: AgentCard; // your agent's card, with `capabilities.streaming: true`
+ * const agentCard = createAgentCard({ name: 'reports', description: 'Builds reports', url: 'http://127.0.0.1:8080/a2a/jsonrpc' });
  * const tasks = createTaskManager();
  * const executor = createA2AExecutor(tasks, async ({ progress }) => {
  *   progress(0.5, 'halfway');

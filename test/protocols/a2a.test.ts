@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import {
-  A2A_PROTOCOL_VERSION,
-  AGENT_CARD_PATH,
-  type AgentCard,
-  Role,
-  type SendMessageRequest,
-  type StreamResponse,
-  TaskState,
-} from '@a2a-js/sdk';
+import { AGENT_CARD_PATH, Role, type SendMessageRequest, type StreamResponse, TaskState } from '@a2a-js/sdk';
 import { type Client, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { isJsonRpcError } from '@a2a-js/sdk/errors';
 import { DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { createTaskManager } from '../../src/index.js';
-import { A2ATaskStore, createA2AExecutor, toA2AState } from '../../src/protocols/a2a.js';
+import { A2ATaskStore, createA2AExecutor, createAgentCard, toA2AState } from '../../src/protocols/a2a.js';
 
 const tasks = createTaskManager();
 /** Every work's signal, by task id. */
@@ -49,22 +42,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const card: AgentCard = {
-    name: 'tooltask-test',
-    description: 'runs steps',
-    supportedInterfaces: [
-      { url: `${url}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION },
-    ],
-    provider: undefined,
-    version: '1.0.0',
-    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
-    securitySchemes: {},
-    securityRequirements: [],
-    defaultInputModes: ['text/plain'],
-    defaultOutputModes: ['text/plain'],
-    skills: [],
-    signatures: [],
-  };
+  const card = createAgentCard({ name: 'tooltask-test', description: 'runs steps', url: `${url}/a2a/jsonrpc` });
   const handler = new DefaultRequestHandler(card, new A2ATaskStore(tasks), executor);
   app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
   app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
@@ -270,5 +248,22 @@ describe('A2A bridge with the real @a2a-js/sdk client and server', () => {
     });
     expect(completed.tasks.every((task) => task.status?.state === TaskState.TASK_STATE_COMPLETED)).toBe(true);
     expect(completed.tasks.length).toBe((await tasks.list({ state: 'complete' })).length);
+  });
+});
+
+describe('createAgentCard', () => {
+  it('makes a v1.0 card the real SDK serves: one JSON-RPC interface, streaming on', () => {
+    const card = createAgentCard({ name: 'n', description: 'd', url: 'http://127.0.0.1:1/a2a/jsonrpc' });
+    expect(card.supportedInterfaces).toEqual([
+      { url: 'http://127.0.0.1:1/a2a/jsonrpc', protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
+    ]);
+    expect(card.capabilities).toMatchObject({ streaming: true, pushNotifications: false });
+    expect(card.defaultInputModes).toEqual(['text/plain']);
+  });
+
+  it.each(['name', 'description', 'url'] as const)('refuses an empty %s with InvalidArgumentError', (key) => {
+    const options = { name: 'n', description: 'd', url: 'http://x', [key]: '' };
+    expect(() => createAgentCard(options)).toThrow(InvalidArgumentError);
+    expect(() => createAgentCard(options)).toThrow(`Expected \`${key}\` to be a non-empty string, got \`""\` (string)`);
   });
 });
