@@ -10,7 +10,7 @@ export type WorkOutcome =
   | { readonly ok: true; readonly value: unknown; readonly at: number }
   | { readonly ok: false; readonly error: Error; readonly at: number };
 
-/** The work a `running.working` task invokes: started with the signal that leaving `working` aborts. */
+/** The work a `running.work.working` task invokes: started with the signal that leaving `working` aborts. */
 export interface TaskWorkRunner {
   run(signal: AbortSignal): Promise<WorkOutcome>;
   /** Aborts the work's own signal with a reason the work can read (`signal.reason`). */

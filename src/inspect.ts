@@ -38,7 +38,7 @@ export interface InvokeJSON {
 
 /** One state node and its descendants, as plain JSON: what `toJSON` returns for the root. */
 export interface StateNodeJSON {
-  /** The full id, dot-separated from the root: `task.running.working`. */
+  /** The full id, dot-separated from the root: `task.running.work.working`. */
   readonly id: string;
   /** The name within its parent: `working`. The root's key is the machine id. */
   readonly key: string;
