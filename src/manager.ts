@@ -228,14 +228,13 @@ export class TaskManager {
    * task.state; // 'pending'
    * ```
    */
-  create(id: string, options?: CreateOptions): Promise<TaskSnapshot> {
-    return this.#call('create', () => {
-      assertTaskId(id);
-      assertOptions('options', options, CREATE_OPTIONS);
-      const metadata = toMetadata(options?.metadata);
-      const ttl = this.#ttl(options?.ttl);
-      return this.#spawn(id, { metadata, ttl, work: undefined, timeout: undefined, signal: undefined });
-    });
+  async create(id: string, options?: CreateOptions): Promise<TaskSnapshot> {
+    this.#assertLive('create');
+    assertTaskId(id);
+    assertOptions('options', options, CREATE_OPTIONS);
+    const metadata = toMetadata(options?.metadata);
+    const ttl = this.#ttl(options?.ttl);
+    return this.#spawn(id, { metadata, ttl, work: undefined, timeout: undefined, signal: undefined });
   }
 
   /**
@@ -260,24 +259,23 @@ export class TaskManager {
    * (await tasks.wait(id)).result; // 'done'
    * ```
    */
-  run<T>(work: TaskWork<T>, options?: RunOptions): Promise<TaskSnapshot> {
-    return this.#call('run', () => {
-      if (typeof work !== 'function') {
-        throw new InvalidArgumentError(`Expected \`work\` to be a function, got ${describe(work)}`);
-      }
-      assertOptions('options', options, RUN_OPTIONS);
-      const id = options?.id ?? crypto.randomUUID();
-      assertTaskId(id);
-      const signal = options?.signal;
-      if (signal !== undefined && !(signal instanceof AbortSignal)) {
-        throw new InvalidArgumentError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
-      }
-      const timeout = options?.timeout;
-      if (timeout !== undefined) assertDuration('timeout', timeout);
-      const metadata = toMetadata(options?.metadata);
-      const ttl = this.#ttl(options?.ttl);
-      return this.#spawn(id, { metadata, ttl, work: work as TaskWork, timeout, signal });
-    });
+  async run<T>(work: TaskWork<T>, options?: RunOptions): Promise<TaskSnapshot> {
+    this.#assertLive('run');
+    if (typeof work !== 'function') {
+      throw new InvalidArgumentError(`Expected \`work\` to be a function, got ${describe(work)}`);
+    }
+    assertOptions('options', options, RUN_OPTIONS);
+    const id = options?.id ?? crypto.randomUUID();
+    assertTaskId(id);
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new InvalidArgumentError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
+    }
+    const timeout = options?.timeout;
+    if (timeout !== undefined) assertDuration('timeout', timeout);
+    const metadata = toMetadata(options?.metadata);
+    const ttl = this.#ttl(options?.ttl);
+    return this.#spawn(id, { metadata, ttl, work: work as TaskWork, timeout, signal });
   }
 
   /** The task's latest snapshot; `TaskNotFoundError` if there is none. */
@@ -315,23 +313,19 @@ export class TaskManager {
    * const live = await tasks.list({ state: ['pending', 'running'] });
    * ```
    */
-  list(filter?: ListFilter): Promise<TaskSnapshot[]> {
-    return this.#read(() => {
-      assertOptions('filter', filter, ['state']);
-      const state = filter?.state;
-      if (state === undefined || typeof state === 'string') {
-        if (state !== undefined) assertState('state', state);
-        return this.#store.loadAll(state);
-      }
-      if (!Array.isArray(state)) {
-        throw new InvalidArgumentError(
-          `Expected \`state\` to be a state or an array of states, got ${describe(state)}`,
-        );
-      }
-      for (const one of state) assertState('state', one);
-      const wanted = new Set<TaskState>(state);
-      return chain(this.#store.loadAll(), (tasks) => tasks.filter((task) => wanted.has(task.state)));
-    });
+  async list(filter?: ListFilter): Promise<TaskSnapshot[]> {
+    assertOptions('filter', filter, ['state']);
+    const state = filter?.state;
+    if (state === undefined || typeof state === 'string') {
+      if (state !== undefined) assertState('state', state);
+      return this.#store.loadAll(state);
+    }
+    if (!Array.isArray(state)) {
+      throw new InvalidArgumentError(`Expected \`state\` to be a state or an array of states, got ${describe(state)}`);
+    }
+    for (const one of state) assertState('state', one);
+    const wanted = new Set<TaskState>(state);
+    return chain(this.#store.loadAll(), (tasks) => tasks.filter((task) => wanted.has(task.state)));
   }
 
   /**
@@ -374,41 +368,37 @@ export class TaskManager {
    * await tasks.update('import', 0.25, 'read 250 of 1000 rows');
    * ```
    */
-  update(id: string, progress: number, message?: string): Promise<TaskSnapshot> {
-    return this.#call('update', () => {
-      assertTaskId(id);
-      assertProgress(progress);
-      assertOptionalString('message', message);
-      return this.#dispatch(id, { type: 'task.progress', progress, message, at: this.#clock.now() });
-    });
+  async update(id: string, progress: number, message?: string): Promise<TaskSnapshot> {
+    this.#assertLive('update');
+    assertTaskId(id);
+    assertProgress(progress);
+    assertOptionalString('message', message);
+    return this.#dispatch(id, { type: 'task.progress', progress, message, at: this.#clock.now() });
   }
 
   /** Completes the task with `result`: progress becomes 1 and `completedAt` is set. */
-  complete(id: string, result?: unknown): Promise<TaskSnapshot> {
-    return this.#call('complete', () => {
-      assertTaskId(id);
-      return this.#dispatch(id, { type: 'task.complete', result, at: this.#clock.now() });
-    });
+  async complete(id: string, result?: unknown): Promise<TaskSnapshot> {
+    this.#assertLive('complete');
+    assertTaskId(id);
+    return this.#dispatch(id, { type: 'task.complete', result, at: this.#clock.now() });
   }
 
   /** Fails the task with `error` (an Error, or a message string that becomes one); a running work is aborted. */
-  fail(id: string, error: Error | string): Promise<TaskSnapshot> {
-    return this.#call('fail', () => {
-      assertTaskId(id);
-      if (!(error instanceof Error) && typeof error !== 'string') {
-        throw new InvalidArgumentError(`Expected \`error\` to be an Error or a message string, got ${describe(error)}`);
-      }
-      return this.#dispatch(id, { type: 'task.fail', error: toError(error), at: this.#clock.now() });
-    });
+  async fail(id: string, error: Error | string): Promise<TaskSnapshot> {
+    this.#assertLive('fail');
+    assertTaskId(id);
+    if (!(error instanceof Error) && typeof error !== 'string') {
+      throw new InvalidArgumentError(`Expected \`error\` to be an Error or a message string, got ${describe(error)}`);
+    }
+    return this.#dispatch(id, { type: 'task.fail', error: toError(error), at: this.#clock.now() });
   }
 
   /** Cancels the task; a running work's signal is aborted, a waiting one never starts. */
-  cancel(id: string, reason?: string): Promise<TaskSnapshot> {
-    return this.#call('cancel', () => {
-      assertTaskId(id);
-      assertOptionalString('reason', reason);
-      return this.#dispatch(id, { type: 'task.cancel', reason, at: this.#clock.now() });
-    });
+  async cancel(id: string, reason?: string): Promise<TaskSnapshot> {
+    this.#assertLive('cancel');
+    assertTaskId(id);
+    assertOptionalString('reason', reason);
+    return this.#dispatch(id, { type: 'task.cancel', reason, at: this.#clock.now() });
   }
 
   /**
@@ -424,20 +414,18 @@ export class TaskManager {
    * await tasks.resume('deploy', 'approved');
    * ```
    */
-  requestInput(id: string, options?: InputRequest): Promise<TaskSnapshot> {
-    return this.#call('requestInput', () => {
-      assertTaskId(id);
-      return this.#dispatch(id, this.#requestEvent(options));
-    });
+  async requestInput(id: string, options?: InputRequest): Promise<TaskSnapshot> {
+    this.#assertLive('requestInput');
+    assertTaskId(id);
+    return this.#dispatch(id, this.#requestEvent(options));
   }
 
   /** Ends a task's wait for its client (`awaiting` back to undefined); `message` becomes its message. */
-  resume(id: string, message?: string): Promise<TaskSnapshot> {
-    return this.#call('resume', () => {
-      assertTaskId(id);
-      assertOptionalString('message', message);
-      return this.#dispatch(id, { type: 'task.resume', message, at: this.#clock.now() });
-    });
+  async resume(id: string, message?: string): Promise<TaskSnapshot> {
+    this.#assertLive('resume');
+    assertTaskId(id);
+    assertOptionalString('message', message);
+    return this.#dispatch(id, { type: 'task.resume', message, at: this.#clock.now() });
   }
 
   /**
@@ -451,30 +439,28 @@ export class TaskManager {
    * done.state; // 'complete'
    * ```
    */
-  wait(id: string, options?: WaitOptions): Promise<TaskSnapshot> {
-    return this.#read(() => {
-      assertTaskId(id);
-      assertOptions('options', options, ['signal']);
-      const signal = options?.signal;
-      if (signal !== undefined && !(signal instanceof AbortSignal)) {
-        throw new InvalidArgumentError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
-      }
-      signal?.throwIfAborted();
-      const live = this.#live.get(id);
-      if (live === undefined) return this.#find(id);
-      return new Promise<TaskSnapshot>((resolve, reject) => {
-        const onAbort = () => {
-          live.listeners?.delete(listener);
-          reject(signal?.reason);
-        };
-        const listener: Listener = (snapshot) => {
-          if (!isTerminal(snapshot.state)) return;
-          signal?.removeEventListener('abort', onAbort);
-          resolve(snapshot);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        this.#listen(live, listener);
-      });
+  async wait(id: string, options?: WaitOptions): Promise<TaskSnapshot> {
+    assertTaskId(id);
+    assertOptions('options', options, ['signal']);
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new InvalidArgumentError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
+    }
+    signal?.throwIfAborted();
+    const live = this.#live.get(id);
+    if (live === undefined) return this.#find(id);
+    return new Promise<TaskSnapshot>((resolve, reject) => {
+      const onAbort = () => {
+        live.listeners?.delete(listener);
+        reject(signal?.reason);
+      };
+      const listener: Listener = (snapshot) => {
+        if (!isTerminal(snapshot.state)) return;
+        signal?.removeEventListener('abort', onAbort);
+        resolve(snapshot);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#listen(live, listener);
     });
   }
 
@@ -544,17 +530,8 @@ export class TaskManager {
     return this.dispose();
   }
 
-  #call(method: string, body: () => MaybePromise<TaskSnapshot>): Promise<TaskSnapshot> {
-    if (this.#disposed) return Promise.reject(new ManagerDisposedError(method));
-    return this.#read(body);
-  }
-
-  #read<T>(body: () => MaybePromise<T>): Promise<T> {
-    try {
-      return Promise.resolve(body());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  #assertLive(method: string): void {
+    if (this.#disposed) throw new ManagerDisposedError(method);
   }
 
   #ttl(ttl: number | undefined): number | undefined {
