@@ -86,7 +86,7 @@ describe('toJSON', () => {
       expect.objectContaining({ event: 'task.progress', guard: '!hasWork', targets: ['task.running.work.manual'] }),
       expect.objectContaining({
         event: 'task.requestInput',
-        guard: '!hasWork',
+        guard: '(!hasWork && newKey)',
         targets: ['task.running.work.manual', 'task.running.client.awaiting'],
       }),
     ]);
