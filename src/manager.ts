@@ -853,13 +853,9 @@ export class TaskManager {
       return this.#start(created, first, signal);
     };
     if (!isPromise(inserted)) return start(inserted);
-    const started = inserted.then(start);
-    const settled = started.then(
-      () => this.#creating.delete(id),
-      () => this.#creating.delete(id),
-    );
-    this.#creating.set(id, settled);
-    return started;
+    const settled = inserted.finally(() => this.#creating.delete(id));
+    this.#creating.set(id, settled.catch(noop));
+    return settled.then(start);
   }
 
   #start(actor: TaskActorRef, first: TaskSnapshot, signal: AbortSignal | undefined): MaybePromise<TaskSnapshot> {
