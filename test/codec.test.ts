@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidTransitionError, TaskTimeoutError, TooltaskError } from '../src/index.js';
 import { decodeValue, encodeValue, TaskLostError } from '../src/redis/index.js';
@@ -56,7 +57,10 @@ describe('the snapshot codec', () => {
   });
 
   it('brings tooltask errors back as their own class', () => {
-    const timeout = roundTrip(new TaskTimeoutError('a', 50));
+    const original = new TaskTimeoutError('a', 50);
+    const timeout = roundTrip(original);
+    expect(timeout).toStrictEqual(original);
+    expect(types.isNativeError(timeout)).toBe(true);
     expect(timeout).toBeInstanceOf(TaskTimeoutError);
     expect(timeout).toBeInstanceOf(TooltaskError);
     expect(timeout.code).toBe('TASK_TIMEOUT');

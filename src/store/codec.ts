@@ -53,7 +53,7 @@ export function decodeValue(text: string): unknown {
 }
 
 /** Tooltask's errors, rebuilt with their class on the other side. */
-const errorClasses: ReadonlyMap<string, { prototype: Error }> = new Map<string, { prototype: Error }>([
+const errorClasses: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
   ['TooltaskError', TooltaskError],
   ['TaskNotFoundError', TaskNotFoundError],
   ['TaskExistsError', TaskExistsError],
@@ -65,6 +65,9 @@ const errorClasses: ReadonlyMap<string, { prototype: Error }> = new Map<string, 
   ['ManagerDisposedError', ManagerDisposedError],
   ['TaskLostError', TaskLostError],
 ]);
+
+/** An error class; never called with arguments here (`Reflect.construct` only borrows its prototype). */
+type ErrorClass = new (...args: never[]) => Error;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -93,12 +96,13 @@ function toJson(value: unknown, seen: Set<object>): Json {
     if (Array.isArray(object)) return object.map((item) => toJson(item, seen));
     if (object instanceof Error) {
       const fields: { [key: string]: Json } = {};
+      // An own enumerable `cause` (assigned) travels with the fields; the constructor's hidden one apart.
       for (const key of Object.keys(object)) {
-        if (key !== 'cause') fields[key] = toJson((object as unknown as Record<string, unknown>)[key], seen);
+        fields[key] = toJson((object as unknown as Record<string, unknown>)[key], seen);
       }
       const encoded: { [key: string]: Json } = { $t: 'e', name: object.name, message: object.message, fields };
       if (object.stack !== undefined) encoded.stack = object.stack;
-      if ('cause' in object) encoded.cause = toJson(object.cause, seen);
+      if ('cause' in object && !Object.hasOwn(fields, 'cause')) encoded.cause = toJson(object.cause, seen);
       return encoded;
     }
     if (object instanceof Date) return { $t: 'd', v: object.getTime() };
@@ -151,8 +155,9 @@ function plain(record: Record<string, unknown>): unknown {
 function error(record: Record<string, unknown>): Error {
   const name = String(record.name);
   const known = errorClasses.get(name);
-  // Object.create, not `new`: each tooltask error's constructor takes its own arguments.
-  const rebuilt: Error = known === undefined ? new Error(String(record.message)) : Object.create(known.prototype);
+  // A real Error (with the engine's error slot) whose prototype is the class's, without running the
+  // class's constructor: each tooltask error takes its own arguments.
+  const rebuilt: Error = Reflect.construct(Error, [String(record.message)], known ?? Error);
   const define = (key: string, value: unknown, enumerable: boolean) =>
     Object.defineProperty(rebuilt, key, { value, writable: true, configurable: true, enumerable });
   define('message', String(record.message), false);
