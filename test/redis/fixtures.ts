@@ -10,7 +10,12 @@ export function freshNamespace(): string {
 }
 
 /** A snapshot as the manager would write it. */
-export function snap(id: string, seq: number, state: TaskState = 'running', extra: Partial<TaskSnapshot> = {}): TaskSnapshot {
+export function snap(
+  id: string,
+  seq: number,
+  state: TaskState = 'running',
+  extra: Partial<TaskSnapshot> = {},
+): TaskSnapshot {
   const final = state === 'complete' || state === 'failed' || state === 'cancelled';
   return Object.freeze({
     id,
