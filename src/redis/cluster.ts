@@ -94,9 +94,16 @@ export class RedisTaskCluster implements TaskCluster {
         this.#followers.set(id, followers);
       }
       followers.add(follower);
-      this.start()
-        .then(() => this.#catchUp(id, follower))
-        .catch((error: unknown) => subscriber.error(error));
+      // Catching up is idempotent (seq dedupes): on a dropped connection, try again until it works.
+      const catchUp = (): void => {
+        this.start()
+          .then(() => this.#catchUp(id, follower))
+          .catch((error: unknown) => {
+            this.#onError(error as Error);
+            if (!subscriber.closed && !this.#closed) setTimeout(catchUp, 50);
+          });
+      };
+      catchUp();
       return () => {
         const set = this.#followers.get(id);
         set?.delete(follower);
@@ -108,7 +115,13 @@ export class RedisTaskCluster implements TaskCluster {
   followAll(): Observable<ClusterEvent> {
     return new Observable<ClusterEvent>((subscriber) => {
       this.#everything.add(subscriber);
-      this.start().catch((error: unknown) => subscriber.error(error));
+      const start = (): void => {
+        this.start().catch((error: unknown) => {
+          this.#onError(error as Error);
+          if (!subscriber.closed && !this.#closed) setTimeout(start, 50);
+        });
+      };
+      start();
       return () => {
         this.#everything.delete(subscriber);
       };
