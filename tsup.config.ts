@@ -15,5 +15,13 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   // Peers, and the optional SDKs reached through their subpaths: never bundled.
-  external: ['xstate', 'rxjs', 'react', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/, /^redis(\/|$)/, /^@redis\//],
+  external: [
+    'xstate',
+    'rxjs',
+    'react',
+    /^@modelcontextprotocol\/sdk(\/|$)/,
+    /^@a2a-js\/sdk(\/|$)/,
+    /^redis(\/|$)/,
+    /^@redis\//,
+  ],
 });

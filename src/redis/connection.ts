@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { decodeValue, encodeValue } from '../store/codec.js';
 import type { TaskSnapshot } from '../task.js';
 import type { LuaScript } from './scripts.js';
@@ -25,7 +24,7 @@ export class RedisConnection {
   readonly #ready: Promise<unknown>;
   readonly #owned: boolean;
   readonly #timeout: number;
-  readonly #shas = new Map<LuaScript, string>();
+  readonly #shas = new Map<LuaScript, Promise<string>>();
 
   constructor(client: RedisClientLike, owned: boolean, namespace: string, timeout: number) {
     this.client = client;
@@ -48,20 +47,33 @@ export class RedisConnection {
     return this.client.sendCommand<T>(args, { timeout: this.#timeout });
   }
 
-  /** Runs a script by its SHA, loading it on `NOSCRIPT` (a restarted Redis has forgotten it). */
+  /**
+   * Runs a script by its SHA. The script is loaded once (`SCRIPT LOAD`, one call however many
+   * run at once), and again after a `NOSCRIPT` (a restarted Redis has forgotten it).
+   */
   async run<T>(script: LuaScript, args: readonly string[]): Promise<T> {
-    let sha = this.#shas.get(script);
-    if (sha === undefined) {
-      sha = createHash('sha1').update(script.source).digest('hex');
-      this.#shas.set(script, sha);
-    }
     const argv = ['0', this.prefix, ...args];
+    const sha = await this.#load(script, false);
     try {
       return await this.call<T>(['EVALSHA', sha, ...argv]);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.call<T>(['EVAL', script.source, ...argv]);
+      return this.call<T>(['EVALSHA', await this.#load(script, true), ...argv]);
     }
+  }
+
+  #load(script: LuaScript, again: boolean): Promise<string> {
+    let loading = this.#shas.get(script);
+    if (loading === undefined || again) {
+      loading = this.call<string>(['SCRIPT', 'LOAD', script.source]);
+      this.#shas.set(script, loading);
+      // A failed load is not kept: the next run loads again.
+      const mine = loading;
+      mine.catch(() => {
+        if (this.#shas.get(script) === mine) this.#shas.delete(script);
+      });
+    }
+    return loading;
   }
 
   /** A second connection to the same server, for blocking reads; connected, its errors passed on. */
