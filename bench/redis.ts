@@ -115,7 +115,7 @@ async function followTooltask(url: string, namespace: string, count: number): Pr
   });
   console.log('ready');
   await done;
-  console.log(JSON.stringify({ latencies, last }));
+  report(latencies, last);
   await store.close();
 }
 
@@ -136,8 +136,14 @@ async function followBull(url: string, count: number): Promise<void> {
   });
   console.log('ready');
   await done;
-  console.log(JSON.stringify({ latencies, last }));
+  report(latencies, last);
   await events.close();
+}
+
+/** A follower's summary, one short line (a long one may not be flushed before the child exits). */
+function report(latencies: number[], last: number): void {
+  const summary = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), delivered: latencies.length, last };
+  console.log(JSON.stringify(summary));
 }
 
 interface FollowResult {
@@ -152,14 +158,9 @@ async function followed(role: string[], count: number, produce: () => Promise<vo
   if ((await line(follower.lines)) !== 'ready') throw new Error('follower not ready');
   const start = now();
   await produce();
-  const { latencies, last } = JSON.parse(await line(follower.lines)) as { latencies: number[]; last: number };
+  const summary = JSON.parse(await line(follower.lines)) as Omit<FollowResult, 'tasksPerSecond'> & { last: number };
   await once(follower.process, 'exit');
-  return {
-    tasksPerSecond: count / ((last - start) / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    delivered: latencies.length,
-  };
+  return { ...summary, tasksPerSecond: count / ((summary.last - start) / 1000) };
 }
 
 async function tenUpdates(tasks: TaskManager, count: number): Promise<void> {

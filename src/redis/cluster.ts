@@ -63,6 +63,7 @@ export class RedisTaskCluster implements TaskCluster {
   #reader: RedisClientLike | undefined;
   #requests = 0;
   #beating = false;
+  #leased = false;
   #closed = false;
 
   constructor(connection: RedisConnection, limits: StreamLimits, options: RedisClusterOptions) {
@@ -172,6 +173,14 @@ export class RedisTaskCluster implements TaskCluster {
 
   onCommand(handler: CommandHandler): () => void {
     this.#handler = handler;
+    // Commands arrive through the reader: open it now, and keep trying while Redis is away.
+    const start = (): void => {
+      this.start().catch((error: unknown) => {
+        this.#onError(error as Error);
+        if (!this.#closed && this.#handler === handler) setTimeout(start, 50);
+      });
+    };
+    start();
     return () => {
       if (this.#handler === handler) this.#handler = undefined;
     };
@@ -183,7 +192,7 @@ export class RedisTaskCluster implements TaskCluster {
 
   /** Renews the lease and reaps lapsed nodes; the store calls it on its heartbeat. Never throws. */
   heartbeat(): void {
-    if (this.#started === undefined || this.#closed || this.#beating) return;
+    if (!this.#leased || this.#closed || this.#beating) return;
     this.#beating = true;
     this.#connection
       .run<number>(renewLease, [this.nodeId, this.#lease])
@@ -209,29 +218,44 @@ export class RedisTaskCluster implements TaskCluster {
     for (const followers of this.#followers.values()) for (const follower of followers) follower.subscriber.complete();
     for (const subscriber of this.#everything) subscriber.complete();
     this.#reader?.destroy();
-    if (this.#started !== undefined) {
+    if (this.#leased) {
       // Let the lease go at once: a closed node runs nothing, so what it owned is lost now.
       await this.#connection.call(['DEL', this.#connection.key(`lease:${this.nodeId}`)]).catch(() => {});
     }
   }
 
-  async #start(): Promise<void> {
-    await this.#connection.run<number>(renewLease, [this.nodeId, this.#lease]);
+  /**
+   * Takes the lease before the store's first call (the connection runs it as its preparation), so
+   * every task this node owns has a lease a survivor can see lapse.
+   */
+  async join(): Promise<void> {
+    await this.#connection.runNow<number>(renewLease, [this.nodeId, this.#lease]);
     // A restart under a fixed node id: what the previous life owned has no actor any more.
-    await this.#reap(this.nodeId);
+    await this.#connection.runNow<string[]>(reapLost, [
+      this.#limits.task,
+      this.#limits.events,
+      this.#limits.grace,
+      REAP_BATCH,
+      this.nodeId,
+    ]);
+    // Commands for this node's tasks, and replies to its own, all come after this point: no task
+    // was ours before. Older entries were for a previous life of this node id.
+    for (let i = 0; i < 2; i++) this.#last[i] = await this.#lastEntry(i, true);
+    this.#leased = true;
+  }
+
+  async #lastEntry(stream: number, now: boolean): Promise<string> {
+    const args = ['XREVRANGE', this.#keys[stream] as string, '+', '-', 'COUNT', '1'];
+    const last = await (now
+      ? this.#connection.callNow<StreamEntry[]>(args)
+      : this.#connection.call<StreamEntry[]>(args));
+    return last[0]?.[0] ?? '0-0';
+  }
+
+  async #start(): Promise<void> {
     const reader = await this.#connection.duplicate(this.#onError);
     this.#reader = reader;
-    for (let i = 0; i < 3; i++) {
-      const last = await this.#connection.call<StreamEntry[]>([
-        'XREVRANGE',
-        this.#keys[i] as string,
-        '+',
-        '-',
-        'COUNT',
-        '1',
-      ]);
-      this.#last[i] = last[0]?.[0] ?? '0-0';
-    }
+    this.#last[2] = await this.#lastEntry(2, false);
     void this.#read(reader);
   }
 

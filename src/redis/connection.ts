@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeValue, encodeValue } from '../store/codec.js';
 import type { TaskSnapshot } from '../task.js';
 import type { LuaScript } from './scripts.js';
@@ -16,24 +17,44 @@ export interface RedisClientLike {
   close(): Promise<void>;
 }
 
-/** One Redis client, the namespace's key prefix, and the scripts, with a time limit on every call. */
+/**
+ * One Redis client, the namespace's key prefix, and the scripts, with a time limit on every call.
+ *
+ * Every call waits for one shared promise (connected, every script loaded, the node's lease
+ * taken) and is then sent at once: calls reach Redis in the order they were made, whatever they
+ * are. A failed preparation (Redis down) is not kept; the next call prepares again.
+ */
 export class RedisConnection {
   readonly client: RedisClientLike;
   /** `tooltask:{namespace}:`: one hash tag, so every key of a namespace is in one cluster slot. */
   readonly prefix: string;
-  readonly #ready: Promise<unknown>;
   readonly #owned: boolean;
   readonly #timeout: number;
-  readonly #shas = new Map<LuaScript, Promise<string>>();
+  readonly #scripts: readonly LuaScript[];
+  readonly #shas = new Map<LuaScript, string>();
+  /** Runs once connected and the scripts loaded, before any other call (the node takes its lease). */
+  readonly #prepare: () => Promise<unknown>;
+  #ready: Promise<void> | undefined;
+  #prepared = false;
+  #reloading: Promise<unknown> | undefined;
 
-  constructor(client: RedisClientLike, owned: boolean, namespace: string, timeout: number) {
-    this.client = client;
-    this.#owned = owned;
-    this.prefix = `tooltask:{${namespace}}:`;
-    this.#timeout = timeout;
-    this.#ready = client.isOpen ? Promise.resolve() : client.connect();
-    // Until connect() settles, a failure to connect is the calls' to report, not an unhandled rejection.
-    this.#ready.catch(() => {});
+  constructor(options: {
+    client: RedisClientLike;
+    owned: boolean;
+    namespace: string;
+    timeout: number;
+    scripts: readonly LuaScript[];
+    prepare: () => Promise<unknown>;
+  }) {
+    this.client = options.client;
+    this.#owned = options.owned;
+    this.prefix = `tooltask:{${options.namespace}}:`;
+    this.#timeout = options.timeout;
+    this.#scripts = options.scripts;
+    this.#prepare = options.prepare;
+    for (const script of options.scripts) {
+      this.#shas.set(script, createHash('sha1').update(script.source).digest('hex'));
+    }
   }
 
   /** The key of `name` in this namespace. */
@@ -43,42 +64,79 @@ export class RedisConnection {
 
   /** Sends one command, rejecting after the time limit (Redis down, or a dropped connection not back yet). */
   async call<T>(args: readonly string[]): Promise<T> {
-    await this.#ready;
+    await this.#gate();
+    return this.#send<T>(args);
+  }
+
+  /** Runs a script by its SHA; after a `NOSCRIPT` (a restarted Redis forgot them), loads every script again and retries. */
+  async run<T>(script: LuaScript, args: readonly string[]): Promise<T> {
+    await this.#gate();
+    return this.runNow(script, args);
+  }
+
+  /** `call` without waiting for readiness: only for the preparation itself. */
+  callNow<T>(args: readonly string[]): Promise<T> {
+    return this.#send<T>(args);
+  }
+
+  /** `run` without waiting for readiness: only for the preparation itself. */
+  async runNow<T>(script: LuaScript, args: readonly string[]): Promise<T> {
+    const argv = [this.#shas.get(script) as string, '0', this.prefix, ...args];
+    try {
+      return await this.#send<T>(['EVALSHA', ...argv]);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      this.#reloading ??= this.#loadScripts().finally(() => {
+        this.#reloading = undefined;
+      });
+      await this.#reloading;
+      return this.#send<T>(['EVALSHA', ...argv]);
+    }
+  }
+
+  #send<T>(args: readonly string[]): Promise<T> {
     return this.client.sendCommand<T>(args, { timeout: this.#timeout });
   }
 
-  /**
-   * Runs a script by its SHA. The script is loaded once (`SCRIPT LOAD`, one call however many
-   * run at once), and again after a `NOSCRIPT` (a restarted Redis has forgotten it).
-   */
-  async run<T>(script: LuaScript, args: readonly string[]): Promise<T> {
-    const argv = ['0', this.prefix, ...args];
-    const sha = await this.#load(script, false);
-    try {
-      return await this.call<T>(['EVALSHA', sha, ...argv]);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.call<T>(['EVALSHA', await this.#load(script, true), ...argv]);
-    }
+  /** Readiness, or a TimeoutError after the time limit while not ready (connect() waits for Redis forever). */
+  #gate(): Promise<void> {
+    const ready = this.#whenReady();
+    if (this.#prepared) return ready;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError'),
+          ),
+        this.#timeout,
+      );
+      ready.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
   }
 
-  #load(script: LuaScript, again: boolean): Promise<string> {
-    let loading = this.#shas.get(script);
-    if (loading === undefined || again) {
-      loading = this.call<string>(['SCRIPT', 'LOAD', script.source]);
-      this.#shas.set(script, loading);
-      // A failed load is not kept: the next run loads again.
-      const mine = loading;
-      mine.catch(() => {
-        if (this.#shas.get(script) === mine) this.#shas.delete(script);
+  #whenReady(): Promise<void> {
+    if (this.#ready === undefined) {
+      const ready = (async () => {
+        if (!this.client.isOpen) await this.client.connect();
+        await this.#loadScripts();
+        await this.#prepare();
+        this.#prepared = true;
+      })();
+      this.#ready = ready;
+      ready.catch(() => {
+        if (this.#ready === ready) this.#ready = undefined;
       });
     }
-    return loading;
+    return this.#ready;
+  }
+
+  #loadScripts(): Promise<unknown> {
+    return Promise.all(this.#scripts.map((script) => this.#send(['SCRIPT', 'LOAD', script.source])));
   }
 
   /** A second connection to the same server, for blocking reads; connected, its errors passed on. */
   async duplicate(onError: (error: Error) => void): Promise<RedisClientLike> {
-    await this.#ready;
+    await this.#whenReady();
     const reader = this.client.duplicate();
     reader.on('error', onError);
     await reader.connect();
@@ -89,8 +147,7 @@ export class RedisConnection {
   async close(): Promise<void> {
     if (!this.#owned) return;
     try {
-      await this.#ready;
-      await this.client.close();
+      if (this.client.isOpen) await this.client.close();
     } catch {
       this.client.destroy();
     }

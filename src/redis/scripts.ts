@@ -279,3 +279,15 @@ redis.call('XADD', P .. 'cmd:' .. task[2], 'MAXLEN', '~', ARGV[6], '*', 'from', 
 return { 'sent', task[2] }
 `,
 );
+
+/** Every script, loaded together when the store connects (and again after a Redis restart). */
+export const SCRIPTS: readonly LuaScript[] = [
+  insertTask,
+  saveTask,
+  deleteTask,
+  pageTasks,
+  sweepExpired,
+  renewLease,
+  reapLost,
+  sendCommand,
+];

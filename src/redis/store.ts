@@ -6,7 +6,7 @@ import { isTerminal, type TaskSnapshot, type TaskState } from '../task.js';
 import { assertDuration, assertOptions, assertState, describe } from '../validate.js';
 import { RedisTaskCluster } from './cluster.js';
 import { decodeSnapshot, encodeSnapshot, type RedisClientLike, RedisConnection } from './connection.js';
-import { deleteTask, insertTask, pageTasks, saveTask, sweepExpired } from './scripts.js';
+import { deleteTask, insertTask, pageTasks, SCRIPTS, saveTask, sweepExpired } from './scripts.js';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -115,12 +115,19 @@ export class RedisStore implements ClusterStore {
       client = createClient(options.url === undefined ? {} : { url: options.url }) as unknown as RedisClientLike;
     }
     client.on('error', onError);
-    this.#connection = new RedisConnection(client, owned, namespace, timeout);
     this.#limits = {
       task: String(counts[0][1]),
       events: String(counts[1][1]),
       grace: String(Math.max(1, Math.round(options.streamGrace ?? 10_000))),
     };
+    this.#connection = new RedisConnection({
+      client,
+      owned,
+      namespace,
+      timeout,
+      scripts: SCRIPTS,
+      prepare: () => this.cluster.join(),
+    });
     this.cluster = new RedisTaskCluster(this.#connection, this.#limits, {
       nodeId: options.nodeId,
       lease,
@@ -136,8 +143,6 @@ export class RedisStore implements ClusterStore {
   async insert(task: TaskSnapshot): Promise<boolean> {
     // A token per insert: a retry of this very insert after a lost reply is not "exists".
     const token = `${this.cluster.nodeId}:${++this.#inserts}`;
-    // A live task's owner holds a lease, or no survivor would ever reap it.
-    if (!isTerminal(task.state)) await this.cluster.start();
     const inserted = await this.#connection.run<number>(insertTask, [
       task.id,
       encodeSnapshot(task),
