@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     react: 'src/react.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
+    'protocols/mcp-tasks': 'src/protocols/mcpTasks.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
   },
   format: ['esm'],
@@ -14,5 +15,5 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   // Peers, and the optional SDKs reached through their subpaths: never bundled.
-  external: ['xstate', 'rxjs', 'react', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
+  external: ['xstate', 'rxjs', 'react', /^@modelcontextprotocol\/(sdk|server)(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
 });
