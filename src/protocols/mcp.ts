@@ -21,8 +21,9 @@ import {
 import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
 import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
 import { isTerminal, type TaskAwaiting, type TaskSnapshot, type TaskState } from '../task.js';
-import { assertDuration, describe } from '../validate.js';
+import { assertDuration, describe, MAX_TASK_ID_LENGTH } from '../validate.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
+import { type CursorSeal, createCursorSeal } from './cursorSeal.js';
 import { scanPage } from './scan.js';
 
 /** The MCP task status a tooltask state maps to (MCP 2025-11-25 `Task.status`). */
@@ -32,12 +33,21 @@ export type McpTaskStatus = Task['status'];
 export interface McpTaskStoreOptions {
   /** The `pollInterval` (ms) tasks advertise, unless the creator asks for another. Default: 1000. */
   readonly pollInterval?: number;
-  /** The ttl (ms) of a task whose client asks for none; `null` keeps it until deleted. Default: `null`. */
+  /**
+   * The ttl (ms) of a task whose client asks for none; `null` keeps it until deleted. Default:
+   * 3,600,000 (one hour after the task ends), so a server is bounded even when clients send no ttl.
+   */
   readonly defaultTtl?: number | null;
   /** The largest ttl (ms) a client may ask for; larger or `null` requests get this. Default: no cap. */
   readonly maxTtl?: number;
   /** Tasks per `tasks/list` page, from 1 to 1000. Default: 100. */
   readonly pageSize?: number;
+  /**
+   * The secret `tasks/list` cursors are sealed with (AES-GCM), so a cursor tells nothing about how
+   * many tasks the server made and works only in the session it was given to. Give every instance
+   * sharing a store the same secret; default: a random one per `McpTaskStore`.
+   */
+  readonly cursorSecret?: string;
 }
 
 /** Options of `McpTaskStore.run`. */
@@ -74,6 +84,7 @@ export class McpToolError extends Error {
 
 const BINDING = 'mcp';
 const MAX_SCAN = 10_000;
+const DEFAULT_TTL = 3_600_000;
 
 /**
  * Maps a tooltask state to an MCP task status.
@@ -171,12 +182,13 @@ export class McpTaskStore implements TaskStore {
   readonly #defaultTtl: number | null;
   readonly #maxTtl: number | undefined;
   readonly #pageSize: number;
+  readonly #cursors: CursorSeal;
 
   constructor(manager: TaskManager, options: McpTaskStoreOptions = {}) {
     if (typeof manager?.page !== 'function' || typeof manager.wait !== 'function') {
       throw new InvalidArgumentError(`Expected \`manager\` to be a TaskManager, got ${describe(manager)}`);
     }
-    const { pollInterval = 1000, defaultTtl = null, maxTtl, pageSize = 100 } = options;
+    const { pollInterval = 1000, defaultTtl = DEFAULT_TTL, maxTtl, pageSize = 100, cursorSecret } = options;
     assertDuration('pollInterval', pollInterval);
     if (defaultTtl !== null) assertDuration('defaultTtl', defaultTtl);
     if (maxTtl !== undefined) assertDuration('maxTtl', maxTtl);
@@ -190,6 +202,12 @@ export class McpTaskStore implements TaskStore {
     this.#defaultTtl = defaultTtl;
     this.#maxTtl = maxTtl;
     this.#pageSize = pageSize;
+    if (cursorSecret !== undefined && (typeof cursorSecret !== 'string' || cursorSecret.length < 16)) {
+      throw new InvalidArgumentError(
+        `Expected \`cursorSecret\` to be a string of at least 16 characters, got ${describe(cursorSecret)}`,
+      );
+    }
+    this.#cursors = createCursorSeal(cursorSecret);
   }
 
   /** The tooltask manager the tasks live in. */
@@ -329,15 +347,25 @@ export class McpTaskStore implements TaskStore {
     });
   }
 
-  /** One page of this session's tasks, oldest first; pass `nextCursor` back for the next page. */
+  /**
+   * One page of this session's tasks, oldest first; pass `nextCursor` back for the next page. The
+   * cursor is sealed: opaque, and refused (`-32602`) in another session or when altered.
+   */
   async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
+    const scope = sessionId ?? '';
+    const after = cursor === undefined ? undefined : await this.#cursors.open(cursor, scope);
+    if (cursor !== undefined && after === undefined) {
+      throw new McpError(ErrorCode.InvalidParams, 'Expected a `cursor` from a previous tasks/list of this session');
+    }
     const page = await scanPage(
       this.#manager,
-      { cursor, limit: this.#pageSize, maxScan: MAX_SCAN },
+      { cursor: after, limit: this.#pageSize, maxScan: MAX_SCAN },
       (task) => bindingOf<McpBinding>(task, BINDING)?.sessionId === sessionId,
     );
     const tasks = page.tasks.map((task) => this.#toTask(task));
-    return page.nextCursor === undefined ? { tasks } : { tasks, nextCursor: page.nextCursor };
+    return page.nextCursor === undefined
+      ? { tasks }
+      : { tasks, nextCursor: await this.#cursors.seal(page.nextCursor, scope) };
   }
 
   #createOptions(options: McpRunOptions) {
@@ -359,6 +387,8 @@ export class McpTaskStore implements TaskStore {
   }
 
   async #find(taskId: string, sessionId: string | undefined): Promise<TaskSnapshot | undefined> {
+    // An empty, over-long or non-string id names no task: `-32602` like an unknown one.
+    if (typeof taskId !== 'string' || taskId.length === 0 || taskId.length > MAX_TASK_ID_LENGTH) return undefined;
     const snapshot = await findTask(this.#manager, taskId);
     return snapshot !== undefined && bindingOf<McpBinding>(snapshot, BINDING)?.sessionId === sessionId
       ? snapshot
@@ -457,7 +487,13 @@ export function registerTaskTool<Shape extends ZodRawShapeCompat>(
   // The SDK's handler types are conditional on the shape; resolved on the erased shape, checked at the boundary.
   const handler: ToolTaskHandler<ZodRawShapeCompat> = {
     createTask: async (args, extra) => {
-      const task = await store.run((context) => work(args as ShapeOutput<Shape>, { ...context, extra }), {
+      const failing = async (context: WorkContext) => {
+        const result = await work(args as ShapeOutput<Shape>, { ...context, extra });
+        // In 2025-11-25 a tool's `isError` result makes its task `failed`; `tasks/result` answers it as is.
+        if (result.isError === true) throw new McpToolError(result);
+        return result;
+      };
+      const task = await store.run(failing, {
         sessionId: extra.sessionId,
         ttl: extra.taskRequestedTtl,
         timeout,
@@ -513,6 +549,8 @@ function announce(store: McpTaskStore, taskId: string, extra: CreateTaskRequestH
     // The client may be gone; its loss must not become an unhandled rejection here.
     extra.sendNotification(notification).catch(() => {});
   };
+  // The spec: every message related to a task carries its id under `related-task`.
+  const _meta = { [RELATED_TASK_META_KEY]: { taskId } };
   store.manager.subscribe(taskId).subscribe({
     next: (snapshot) => {
       if (progressToken !== undefined && snapshot.progress > sent) {
@@ -524,10 +562,13 @@ function announce(store: McpTaskStore, taskId: string, extra: CreateTaskRequestH
             progress: snapshot.progress,
             total: 1,
             ...(snapshot.message === undefined ? {} : { message: snapshot.message }),
+            _meta,
           },
         });
       }
-      if (isTerminal(snapshot.state)) send({ method: 'notifications/tasks/status', params: toMcpTask(snapshot) });
+      if (isTerminal(snapshot.state)) {
+        send({ method: 'notifications/tasks/status', params: { ...toMcpTask(snapshot), _meta } });
+      }
     },
     error: () => {},
   });
