@@ -16,7 +16,6 @@ import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertDuration, assertOptions, describe } from '../validate.js';
 import { bindingOf, findTask } from './binding.js';
-import { inputRequestsOf, respond } from './inputRequests.js';
 import { type McpFetch, withTaskRoutes } from './mcpTaskHttp.js';
 import { declaresTasks, isRecord, missingCapabilityError, TASKS_EXTENSION } from './mcpTaskWire.js';
 
@@ -258,7 +257,7 @@ export class McpTasks {
         throw new ProtocolError(INVALID_PARAMS, 'Invalid params: expected `inputResponses` to be an object');
       }
       const snapshot = await this.#visible(taskId, ctx.http?.authInfo);
-      if (!isTerminal(snapshot.state)) await respond(this.#manager, snapshot.id, inputResponses);
+      if (!isTerminal(snapshot.state)) await this.#respond(snapshot.id, inputResponses);
       return {};
     });
     low.setRequestHandler('tasks/cancel', { params: TASK_ID_PARAMS, result: ANY_RESULT }, async ({ taskId }, ctx) => {
@@ -291,6 +290,15 @@ export class McpTasks {
    */
   fetch(handler: Pick<McpHttpHandler, 'fetch'>): McpFetch {
     return withTaskRoutes(handler, this);
+  }
+
+  /** Answers open requests; the task ending meanwhile makes the answers moot, not an error. */
+  async #respond(taskId: string, answers: Record<string, unknown>): Promise<void> {
+    try {
+      await this.#manager.respond(taskId, answers);
+    } catch (error) {
+      if (!(error instanceof InvalidTransitionError)) throw error;
+    }
   }
 
   #callback(tool: TaskTool) {
@@ -468,7 +476,7 @@ function defaultPrincipal(authInfo: AuthInfo | undefined): string | undefined {
 /** The outstanding requests as the wire carries them; a request without a payload becomes a bare form. */
 function toInputRequests(snapshot: TaskSnapshot): Record<string, McpInputRequest> {
   const requests: Record<string, McpInputRequest> = {};
-  for (const [key, request] of Object.entries(inputRequestsOf(snapshot) ?? {})) {
+  for (const [key, request] of Object.entries(snapshot.inputRequests ?? {})) {
     requests[key] = isInputRequest(request.request)
       ? request.request
       : {

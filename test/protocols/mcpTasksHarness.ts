@@ -72,6 +72,45 @@ function defineTools(tools: Tools): void {
   mcpTasks.tool('crash', { inputSchema: z.object({}) }, async () => {
     throw new Error('disk on fire');
   });
+  mcpTasks.tool(
+    'greet',
+    { inputSchema: z.object({ questions: z.number().int().min(1).default(1) }) },
+    async ({ questions }, { ask, id, signal }) => {
+      signals.set(id, signal);
+      const names: string[] = [];
+      for (let i = 0; i < questions; i++) {
+        const answer = await ask<{ action: string; content?: { name?: string } }>({
+          message: 'Your name?',
+          request: {
+            method: 'elicitation/create',
+            params: {
+              mode: 'form',
+              message: `Please enter name ${i + 1}.`,
+              requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+            },
+          },
+        });
+        names.push(answer.action === 'accept' ? (answer.content?.name ?? '?') : `(${answer.action})`);
+      }
+      return { content: [{ type: 'text', text: `Hello, ${names.join(' and ')}!` }] };
+    },
+  );
+  mcpTasks.tool('pair', { inputSchema: z.object({}) }, async (_args, { ask, id, signal }) => {
+    signals.set(id, signal);
+    const question = (field: string) =>
+      ask<{ action: string; content?: Record<string, string> }>({
+        request: {
+          method: 'elicitation/create',
+          params: {
+            mode: 'form',
+            message: `Your ${field}?`,
+            requestedSchema: { type: 'object', properties: { [field]: { type: 'string' } } },
+          },
+        },
+      });
+    const [first, last] = await Promise.all([question('first'), question('last')]);
+    return { content: [{ type: 'text', text: `${first.content?.['first']} ${last.content?.['last']}` }] };
+  });
 }
 
 export function createTools(options: McpTasksOptions = {}, tasks: TaskManager = createTaskManager()): Tools {
