@@ -275,8 +275,12 @@ export class McpTasks {
     });
     const registered = new Map<string, RegisteredTool>();
     for (const [name, tool] of this.#tools) {
-      // The SDK's callback type is conditional on the schema; the schema checked the arguments.
-      registered.set(name, server.registerTool(name, tool.config, this.#callback(tool) as never));
+      const callback = this.#callback(tool);
+      // The SDK calls a tool without `inputSchema` with the context alone; its callback type is
+      // conditional on the schema, which checked the arguments: cast at this boundary.
+      const registeredCallback =
+        tool.config.inputSchema === undefined ? (ctx: ServerContext) => callback(undefined, ctx) : callback;
+      registered.set(name, server.registerTool(name, tool.config, registeredCallback as never));
     }
     return registered;
   }

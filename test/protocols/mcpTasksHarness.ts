@@ -62,7 +62,8 @@ function defineTools(tools: Tools): void {
   mcpTasks.tool('optional', { inputSchema: z.object({}), taskSupport: 'optional' }, async () => ({
     content: [{ type: 'text', text: 'plain or task' }],
   }));
-  mcpTasks.tool('tool-error', { inputSchema: z.object({}) }, async () => ({
+  // No inputSchema: the SDK calls such a tool with its context alone.
+  mcpTasks.tool('tool-error', {}, async () => ({
     content: [{ type: 'text', text: 'no such city' }],
     isError: true,
   }));
