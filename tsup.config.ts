@@ -5,7 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     react: 'src/react.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
-    'protocols/mcp-tasks': 'src/protocols/mcpTasks.ts',
+    'protocols/mcpTasks': 'src/protocols/mcpTasks.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
   },
   format: ['esm'],
