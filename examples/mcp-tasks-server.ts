@@ -80,7 +80,10 @@ async function demo(): Promise<void> {
     globalThis.fetch(input, { ...init, headers: { ...headersOf(init), authorization: 'Bearer alice' } });
   const client = new Client(clientInfo, { versionNegotiation: { mode: 'auto' } });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: as }));
-  console.log(`negotiated ${client.getNegotiatedProtocolVersion()}, extensions:`, client.getServerCapabilities()?.extensions);
+  console.log(
+    `negotiated ${client.getNegotiatedProtocolVersion()}, extensions:`,
+    client.getServerCapabilities()?.extensions,
+  );
 
   const post = async (message: Record<string, unknown>) => {
     const params = message['params'] as { name?: string; taskId?: string } | undefined;
@@ -142,7 +145,9 @@ async function demo(): Promise<void> {
     });
     for (const line of (await listen.text()).split('\n').filter((l) => l.startsWith('data: '))) {
       const message = JSON.parse(line.slice(6));
-      console.log(`  ${message.method ?? 'result'} ${message.params?.status ?? ''} ${message.params?.statusMessage ?? ''}`);
+      console.log(
+        `  ${message.method ?? 'result'} ${message.params?.status ?? ''} ${message.params?.statusMessage ?? ''}`,
+      );
     }
   }
   await session.close();
