@@ -44,9 +44,9 @@ export function createCursorSeal(secret?: string): CursorSeal {
       if (bytes === undefined || bytes.length <= IV_BYTES) return undefined;
       try {
         const opened = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: encoder.encode(scope) },
+          { name: 'AES-GCM', iv: bytes.slice(0, IV_BYTES), additionalData: encoder.encode(scope) },
           await keyOf(),
-          bytes.subarray(IV_BYTES),
+          bytes.slice(IV_BYTES),
         );
         return decoder.decode(opened);
       } catch {
