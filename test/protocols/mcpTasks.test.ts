@@ -121,9 +121,7 @@ describe('MCP Tasks extension (2026-07-28) served by tooltask', () => {
       );
     });
 
-    // Fails until the manager awaits its store before `run()` resolves (the lead's issue 10): with
-    // an async store the task is not yet readable elsewhere when CreateTaskResult goes out.
-    it.fails('MUST NOT return CreateTaskResult before the task is durably created: another instance on the store reads it at once', async () => {
+    it('MUST NOT return CreateTaskResult before the task is durably created: another instance on the store reads it at once', async () => {
       const store = new SlowStore();
       const first = setup({}, createTaskManager({ store }));
       const second = setup({}, createTaskManager({ store }));
