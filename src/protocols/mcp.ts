@@ -8,6 +8,8 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import {
   type CallToolResult,
+  CreateMessageResultSchema,
+  ElicitResultSchema,
   ErrorCode,
   GetTaskPayloadRequestSchema,
   McpError,
@@ -20,7 +22,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
 import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
-import { isTerminal, type TaskAwaiting, type TaskSnapshot, type TaskState } from '../task.js';
+import { isTerminal, type TaskAwaiting, type TaskInputRequest, type TaskSnapshot, type TaskState } from '../task.js';
 import { assertDuration, describe, MAX_TASK_ID_LENGTH } from '../validate.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
 import { type CursorSeal, createCursorSeal } from './cursorSeal.js';
@@ -83,6 +85,12 @@ export class McpToolError extends Error {
 }
 
 const BINDING = 'mcp';
+/**
+ * Tasks of `registerTaskTool` whose client has not read them yet (`tasks/get`), by id: a request
+ * sent straight to the client waits for that read, as a client only answers requests of tasks it
+ * tracks (`@modelcontextprotocol/ext-tasks` refuses others).
+ */
+const unread = new Map<string, { readonly read: Promise<void>; readonly resolve: () => void }>();
 const MAX_SCAN = 10_000;
 const DEFAULT_TTL = 3_600_000;
 
@@ -257,7 +265,9 @@ export class McpTaskStore implements TaskStore {
   /** The task as MCP sees it, or `null` when it does not exist or belongs to another session. */
   async getTask(taskId: string, sessionId?: string): Promise<Task | null> {
     const snapshot = await this.#find(taskId, sessionId);
-    return snapshot === undefined ? null : this.#toTask(snapshot);
+    if (snapshot === undefined) return null;
+    unread.get(taskId)?.resolve();
+    return this.#toTask(snapshot);
   }
 
   /** Ends the task with the tool's result: `completed` completes it, `failed` fails it with `McpToolError`. */
@@ -498,7 +508,7 @@ export function registerTaskTool<Shape extends ZodRawShapeCompat>(
         ttl: extra.taskRequestedTtl,
         timeout,
       });
-      announce(store, task.taskId, extra);
+      announce(server, store, task.taskId, extra);
       return { task };
     },
     getTask: async (_args, extra) => extra.taskStore.getTask(extra.taskId),
@@ -542,9 +552,18 @@ export function serveTaskResults(server: McpServer, store: McpTaskStore): void {
 }
 
 /** Forwards a task's progress and end to the client that created it. */
-function announce(store: McpTaskStore, taskId: string, extra: CreateTaskRequestHandlerExtra): void {
+function announce(server: McpServer, store: McpTaskStore, taskId: string, extra: CreateTaskRequestHandlerExtra): void {
   const progressToken = extra._meta?.progressToken;
   let sent = 0;
+  const asked = new Set<string>();
+  let resolve = () => {};
+  const read = new Promise<void>((done) => {
+    resolve = () => {
+      unread.delete(taskId);
+      done();
+    };
+  });
+  unread.set(taskId, { read, resolve });
   const send = (notification: Parameters<typeof extra.sendNotification>[0]) => {
     // The client may be gone; its loss must not become an unhandled rejection here.
     extra.sendNotification(notification).catch(() => {});
@@ -566,12 +585,58 @@ function announce(store: McpTaskStore, taskId: string, extra: CreateTaskRequestH
           },
         });
       }
+      for (const request of Object.values(snapshot.inputRequests ?? {})) {
+        if (asked.has(request.key)) continue;
+        asked.add(request.key);
+        ask(server, store, taskId, request);
+      }
       if (isTerminal(snapshot.state)) {
+        unread.delete(taskId);
         send({ method: 'notifications/tasks/status', params: { ...toMcpTask(snapshot), _meta } });
       }
     },
-    error: () => {},
+    error: () => unread.delete(taskId),
   });
+}
+
+/** The result schemas of the requests a task may put to its client in 2025-11-25. */
+const INPUT_RESULTS = {
+  'elicitation/create': ElicitResultSchema,
+  'sampling/createMessage': CreateMessageResultSchema,
+} as const;
+
+/**
+ * Puts a work's `ask()` to the client, related to its task, and answers the ask by key with the
+ * response (`manager.respond`). On a server with a `taskMessageQueue` the SDK queues the request and
+ * delivers it when the client calls `tasks/result` (the spec's way); without one it goes straight
+ * to the client with `_meta['io.modelcontextprotocol/related-task']` (what `@modelcontextprotocol/ext-tasks`
+ * answers while it polls). A payload that is not an elicitation or sampling request stays open for
+ * `tasks.respond` from elsewhere.
+ */
+function ask(server: McpServer, store: McpTaskStore, taskId: string, request: TaskInputRequest): void {
+  const payload = request.request as { method?: unknown; params?: unknown } | undefined;
+  const method = payload?.method;
+  if (method !== 'elicitation/create' && method !== 'sampling/createMessage') return;
+  const params = (typeof payload?.params === 'object' && payload.params !== null ? payload.params : {}) as Record<
+    string,
+    unknown
+  >;
+  const schema = INPUT_RESULTS[method];
+  const related = { taskId };
+  // Not `extra.sendRequest`: it would also mark the task input_required through the store, a
+  // second request beside the one the chart already holds.
+  const queued = server.server.request({ method, params } as never, schema, { relatedTask: related });
+  queued
+    .catch((error: unknown) => {
+      if (!(error instanceof Error) || !error.message.startsWith('Cannot enqueue task message')) throw error;
+      const _meta = { ...(params['_meta'] as object | undefined), [RELATED_TASK_META_KEY]: related };
+      return (unread.get(taskId)?.read ?? Promise.resolve()).then(() =>
+        server.server.request({ method, params: { ...params, _meta } } as never, schema),
+      );
+    })
+    .then((answer) => store.manager.respond(taskId, { [request.key]: answer }))
+    // Cancelled or ended meanwhile, or the client is gone: the work's ask settles with the task.
+    .catch(() => {});
 }
 
 function toToolResult(value: unknown): Result {

@@ -1,9 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTaskMessageQueue } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
+  ElicitRequestSchema,
   ErrorCode,
   McpError,
   type Progress,
@@ -427,5 +429,47 @@ describe('McpTaskStore with the real MCP client and server', () => {
     const client = await connect();
     expect((await callAsTask(client, 'instant', { n: 1 })).task.ttl).toBe(3_600_000);
     expect(new McpTaskStore(createTaskManager(), { defaultTtl: null })).toBeInstanceOf(McpTaskStore);
+  });
+
+  it("delivers a work's ask() through tasks/result when the server has a taskMessageQueue", async () => {
+    const tasks = createTaskManager();
+    cleanups.push(() => tasks.dispose());
+    const store = new McpTaskStore(tasks, { pollInterval: 10 });
+    const server = new McpServer(
+      { name: 'test', version: '1.0.0' },
+      { capabilities: CAPABILITIES, taskStore: store, taskMessageQueue: new InMemoryTaskMessageQueue() },
+    );
+    registerTaskTool(server, store, 'greet', { inputSchema: {} }, async (_args, { ask }) => {
+      const answer = await ask<{ content?: { name?: string } }>({
+        request: {
+          method: 'elicitation/create',
+          params: { message: 'name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } },
+        },
+      });
+      return { content: [{ type: 'text', text: `Hello, ${answer.content?.name}!` }] };
+    });
+    const client = new Client(
+      { name: 'test-client', version: '1.0.0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    const asked: unknown[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params);
+      return { action: 'accept', content: { name: 'Luca' } };
+    });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    await client.connect(clientTransport);
+    cleanups.push(async () => {
+      await client.close();
+      await server.close();
+    });
+    const { task } = await callAsTask(client, 'greet', {});
+    await expect.poll(async () => (await client.experimental.tasks.getTask(task.taskId)).status).toBe('input_required');
+    const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.content).toEqual([{ type: 'text', text: 'Hello, Luca!' }]);
+    expect(asked).toEqual([
+      expect.objectContaining({ message: 'name?', _meta: { [RELATED_TASK_META_KEY]: { taskId: task.taskId } } }),
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import * as z from 'zod';
 import { createTaskManager, type TaskManager } from '../../src/index.js';
 import { McpTaskStore, registerTaskTool } from '../../src/protocols/mcp.js';
 
+const CLIENT_CAPABILITIES = { elicitation: { form: {} }, tasks: {} };
 const CAPABILITIES = { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } };
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -42,8 +43,22 @@ function served(): Served {
     server() {
       const server = new McpServer(
         { name: 'tooltask-v1', version: '1.0.0' },
+        // No taskMessageQueue: a task's requests go straight to the client, related to the task,
+        // which is how ext-tasks' V1 driver (polling tasks/get until the end) can answer them.
         { capabilities: CAPABILITIES, taskStore: store },
       );
+      registerTaskTool(server, store, 'greet', { inputSchema: {} }, async (_args, { ask }) => {
+        const answer = await ask<{ action: string; content?: { name?: string } }>({
+          request: {
+            method: 'elicitation/create',
+            params: {
+              message: 'Please enter your name.',
+              requestedSchema: { type: 'object', properties: { name: { type: 'string' } } },
+            },
+          },
+        });
+        return { content: [{ type: 'text', text: `Hello, ${answer.content?.name ?? 'stranger'}!` }] };
+      });
       registerTaskTool(
         server,
         store,
@@ -85,7 +100,7 @@ async function inProcess(target: Served): Promise<Client> {
   const [clientSide, serverSide] = jsonPair();
   const server = target.server();
   await server.connect(serverSide);
-  const client = new Client({ name: 'ext-tasks-v1', version: '1.0.0' });
+  const client = new Client({ name: 'ext-tasks-v1', version: '1.0.0' }, { capabilities: CLIENT_CAPABILITIES });
   await client.connect(clientSide as never);
   cleanups.push(async () => {
     await client.close();
@@ -112,7 +127,7 @@ async function overHttp(target: Served): Promise<Client> {
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
-  const client = new Client({ name: 'ext-tasks-v1', version: '1.0.0' });
+  const client = new Client({ name: 'ext-tasks-v1', version: '1.0.0' }, { capabilities: CLIENT_CAPABILITIES });
   await client.connect(new StreamableHTTPClientTransport(url));
   cleanups.push(async () => {
     await client.close();
@@ -131,7 +146,11 @@ describe.each([
     const target = served();
     const client = await connect(target);
     expect(client.getProtocolEra()).toBe('legacy');
-    const tasks = createTaskSessionFromClient(client, { endpointId: 'tooltask-v1', onError: () => {} });
+    const tasks = createTaskSessionFromClient(client, {
+      endpointId: 'tooltask-v1',
+      onError: () => {},
+      onInputRequest: async () => ({ action: 'accept', content: { name: 'Luca' } }) as never,
+    });
     cleanups.push(() => tasks.close());
     return { target, tasks };
   }
@@ -160,5 +179,11 @@ describe.each([
     expect(target.signals.get(taskId)?.aborted).toBe(true);
     expect((await target.tasks.wait(taskId)).state).toBe('cancelled');
     await expect(execution.result().then(resultFromTaskOutcome)).rejects.toBeInstanceOf(TaskCancelledError);
+  });
+
+  it('puts a work ask() to the client as a request related to its task; the answer resumes the work', async () => {
+    const { tasks } = await session();
+    const { outcome } = await (await tasks.callTool('greet', {})).settle();
+    expect(resultFromTaskOutcome(outcome)).toMatchObject({ content: [{ type: 'text', text: 'Hello, Luca!' }] });
   });
 });
