@@ -86,15 +86,15 @@ async function demo(): Promise<void> {
   );
 
   const post = async (message: Record<string, unknown>) => {
-    const params = message['params'] as { name?: string; taskId?: string } | undefined;
-    const name = message['method'] === 'tools/call' ? params?.name : params?.taskId;
+    const params = message.params as { name?: string; taskId?: string } | undefined;
+    const name = message.method === 'tools/call' ? params?.name : params?.taskId;
     return as(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': PROTOCOL_VERSION,
-        'mcp-method': String(message['method']),
+        'mcp-method': String(message.method),
         ...(name === undefined ? {} : { 'mcp-name': name }),
       },
       body: JSON.stringify({ jsonrpc: '2.0', id: crypto.randomUUID(), ...message }),
@@ -110,7 +110,7 @@ async function demo(): Promise<void> {
     },
     v2RequestFraming: { protocolVersion: PROTOCOL_VERSION, clientInfo, clientCapabilities: {} },
     onInputRequest: async (request) => {
-      console.log(`  the server asks: ${String(request.params?.['message'])} -> answering "Luca"`);
+      console.log(`  the server asks: ${String(request.params?.message)} -> answering "Luca"`);
       return { action: 'accept', content: { name: 'Luca' } } as never;
     },
   });

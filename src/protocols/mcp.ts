@@ -26,6 +26,7 @@ import { isTerminal, type TaskAwaiting, type TaskInputRequest, type TaskSnapshot
 import { assertDuration, describe, MAX_TASK_ID_LENGTH } from '../validate.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
 import { type CursorSeal, createCursorSeal } from './cursorSeal.js';
+import { statusOf, toToolResult } from './mcpShared.js';
 import { scanPage } from './scan.js';
 
 /** The MCP task status a tooltask state maps to (MCP 2025-11-25 `Task.status`). */
@@ -108,18 +109,7 @@ const DEFAULT_TTL = 3_600_000;
  * ```
  */
 export function toMcpStatus(state: TaskState, awaiting?: TaskAwaiting): McpTaskStatus {
-  switch (state) {
-    case 'pending':
-      return 'working';
-    case 'running':
-      return awaiting === undefined ? 'working' : 'input_required';
-    case 'complete':
-      return 'completed';
-    case 'failed':
-      return 'failed';
-    case 'cancelled':
-      return 'cancelled';
-  }
+  return statusOf(state, awaiting);
 }
 
 /**
@@ -307,7 +297,7 @@ export class McpTaskStore implements TaskStore {
       : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
     switch (snapshot.state) {
       case 'complete':
-        return toToolResult(snapshot.result);
+        return toToolResult(snapshot.result) as Result;
       case 'failed':
         return snapshot.error instanceof McpToolError
           ? snapshot.error.result
@@ -629,7 +619,7 @@ function ask(server: McpServer, store: McpTaskStore, taskId: string, request: Ta
   queued
     .catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('Cannot enqueue task message')) throw error;
-      const _meta = { ...(params['_meta'] as object | undefined), [RELATED_TASK_META_KEY]: related };
+      const _meta = { ...(params._meta as object | undefined), [RELATED_TASK_META_KEY]: related };
       return (unread.get(taskId)?.read ?? Promise.resolve()).then(() =>
         server.server.request({ method, params: { ...params, _meta } } as never, schema),
       );
@@ -637,21 +627,6 @@ function ask(server: McpServer, store: McpTaskStore, taskId: string, request: Ta
     .then((answer) => store.manager.respond(taskId, { [request.key]: answer }))
     // Cancelled or ended meanwhile, or the client is gone: the work's ask settles with the task.
     .catch(() => {});
-}
-
-function toToolResult(value: unknown): Result {
-  if (typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content)) {
-    return value as Result;
-  }
-  if (value === undefined) return { content: [] };
-  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
-  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: toStructured(value) };
-}
-
-function toStructured(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : { value };
 }
 
 function firstText(result: Result): string | undefined {

@@ -16,6 +16,7 @@ import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertDuration, assertOptions, describe } from '../validate.js';
 import { bindingOf, findTask } from './binding.js';
+import { type McpStatus, statusOf, toToolResult } from './mcpShared.js';
 import { type McpFetch, withTaskRoutes } from './mcpTaskHttp.js';
 import { declaresTasks, isRecord, missingCapabilityError, TASKS_EXTENSION } from './mcpTaskWire.js';
 
@@ -23,7 +24,7 @@ const INVALID_PARAMS = -32602;
 const INTERNAL_ERROR = -32603;
 
 /** A task's status in the Tasks extension. */
-export type McpTaskStatusV2 = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+export type McpTaskStatusV2 = McpStatus;
 
 /** A server-to-client request a task waits on (`elicitation/create`, `sampling/createMessage`, `roots/list`). */
 export interface McpInputRequest {
@@ -449,17 +450,7 @@ export class McpTasks {
  * ```
  */
 export function toMcpTaskStatus(snapshot: TaskSnapshot): McpTaskStatusV2 {
-  switch (snapshot.state) {
-    case 'pending':
-    case 'running':
-      return snapshot.awaiting === undefined ? 'working' : 'input_required';
-    case 'complete':
-      return 'completed';
-    case 'failed':
-      return 'failed';
-    case 'cancelled':
-      return 'cancelled';
-  }
+  return statusOf(snapshot.state, snapshot.awaiting);
 }
 
 function assertDeclares(ctx: ServerContext): void {
@@ -508,19 +499,6 @@ export function toJsonRpcError(error: Error | undefined): McpJsonRpcError {
     message: error?.message ?? 'Task failed',
     ...(data === undefined ? {} : { data }),
   };
-}
-
-function toToolResult(value: unknown): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content)) {
-    return value as Record<string, unknown>;
-  }
-  if (value === undefined) return { content: [] };
-  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
-  const structured =
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : { value };
-  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: structured };
 }
 
 /** A Standard Schema that accepts what `accept` narrows to, and says what it expected otherwise. */

@@ -224,8 +224,8 @@ describe('MCP Tasks extension (2026-07-28) served by tooltask', () => {
     async function inputRequired(call: ReturnType<typeof setup>['call'], taskId: string, keys: number) {
       for (;;) {
         const got = await call('tasks/get', { taskId });
-        const requests = got.result?.['inputRequests'] as Record<string, Record<string, unknown>> | undefined;
-        if (got.result?.['status'] === 'input_required' && Object.keys(requests ?? {}).length === keys) {
+        const requests = got.result?.inputRequests as Record<string, Record<string, unknown>> | undefined;
+        if (got.result?.status === 'input_required' && Object.keys(requests ?? {}).length === keys) {
           return { task: got.result, requests: requests ?? {} };
         }
         await new Promise((resolve) => setTimeout(resolve, 2));
@@ -237,11 +237,11 @@ describe('MCP Tasks extension (2026-07-28) served by tooltask', () => {
       const { taskId } = await start(call, 'pair');
       const { task, requests } = await inputRequired(call, taskId, 2);
       expect(isDetailedTaskV2(strip(task))).toBe(true);
-      expect(Object.values(requests).map((request) => request['method'])).toEqual([
+      expect(Object.values(requests).map((request) => request.method)).toEqual([
         'elicitation/create',
         'elicitation/create',
       ]);
-      expect(Object.values(requests).map((request) => (request['params'] as { message: string }).message)).toEqual([
+      expect(Object.values(requests).map((request) => (request.params as { message: string }).message)).toEqual([
         'Your first?',
         'Your last?',
       ]);

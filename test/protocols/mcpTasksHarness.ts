@@ -110,7 +110,7 @@ function defineTools(tools: Tools): void {
         },
       });
     const [first, last] = await Promise.all([question('first'), question('last')]);
-    return { content: [{ type: 'text', text: `${first.content?.['first']} ${last.content?.['last']}` }] };
+    return { content: [{ type: 'text', text: `${first.content?.first} ${last.content?.last}` }] };
   });
 }
 
