@@ -20,6 +20,7 @@ import {
   TaskCancelledError,
   TaskExistsError,
   TaskNotFoundError,
+  TaskUnreachableError,
   TooltaskError,
 } from './errors.js';
 import { randomId } from './id.js';
@@ -918,10 +919,9 @@ export class TaskManager {
       throw new TaskExistsError(id);
     }
     const { work, signal } = options;
-    let actor: TaskActorRef | undefined;
     // A signal aborted before run() makes a task that is cancelled at once and whose work never starts.
     const runner = work === undefined || signal?.aborted ? undefined : this.#runner(id, work);
-    actor = createActor(this.#machine, {
+    const created: TaskActorRef = createActor(this.#machine, {
       parent: this.#registry,
       id: TASK_ACTOR_ID,
       input: {
@@ -933,7 +933,6 @@ export class TaskManager {
         work: runner,
       },
     });
-    const created = actor;
     const first = toTaskSnapshot(created.getSnapshot());
     // The store first: a task exists once it is stored (another process can read it), and a
     // failed first write leaves nothing behind.
@@ -1082,7 +1081,9 @@ export class TaskManager {
     const cluster = this.#cluster;
     if (cluster === undefined || this.#writer.latest(id) !== undefined) {
       const found = await this.#find(id);
-      throw new InvalidTransitionError(id, found.state, body.type);
+      if (isTerminal(found.state) || cluster !== undefined)
+        throw new InvalidTransitionError(id, found.state, body.type);
+      throw new TaskUnreachableError(id, 'this store carries no commands between managers (tooltask/redis does)');
     }
     let outcome: Awaited<ReturnType<TaskCluster['send']>>;
     try {
@@ -1090,6 +1091,9 @@ export class TaskManager {
     } catch (error) {
       // The owner's own answer (InvalidTransitionError, InvalidArgumentError…) stands as it is.
       if (error instanceof TooltaskError && !(error instanceof StoreError)) throw error;
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        throw new TaskUnreachableError(id, 'its owner did not answer in time', { cause: error });
+      }
       throw this.#readFailed('send', id, error);
     }
     if (outcome.status === 'answered') return outcome.snapshot;
