@@ -91,8 +91,8 @@ export class InvalidTaskIdError extends TooltaskError {
 /** An argument or option of the wrong type or out of range. */
 export class InvalidArgumentError extends TooltaskError {
   override name = 'InvalidArgumentError' as const;
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_ARGUMENT', message, options);
   }
 }
 

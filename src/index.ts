@@ -60,8 +60,11 @@ export {
   isTerminal,
   TASK_STATES,
   type TaskAwaiting,
+  type TaskInputRequest,
+  type TaskInputRequests,
   type TaskMetadata,
   type TaskSnapshot,
   type TaskState,
+  type TaskStateValue,
   type TerminalTaskState,
 } from './task.js';

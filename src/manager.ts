@@ -14,6 +14,7 @@ import {
   InvalidArgumentError,
   InvalidTransitionError,
   ManagerDisposedError,
+  TaskCancelledError,
   TaskExistsError,
   TaskNotFoundError,
 } from './errors.js';
@@ -31,6 +32,7 @@ import {
   assertState,
   assertTaskId,
   describe,
+  toData,
   toError,
   toMetadata,
 } from './validate.js';
@@ -68,9 +70,30 @@ export interface WorkContext {
   readonly signal: AbortSignal;
   /** Reports progress from 0 to 1; ignored once the task has ended. */
   progress(value: number, message?: string): void;
-  /** Marks the task as waiting for its client (MCP `input_required`), until `resume()`. Ignored once ended. */
+  /**
+   * Asks the task's client something and resolves with the answer: the task shows the request
+   * (`inputRequests`, `awaiting`) until `respond()` (MCP `tasks/update`, an A2A follow-up message)
+   * or `resume()` answers it. Rejects with the signal's reason when the task ends first.
+   *
+   * @example
+   * ```ts
+   * const tasks = createTaskManager();
+   * const { id } = await tasks.run(async ({ ask }) => {
+   *   const answer = await ask<{ action: string }>({
+   *     message: 'Deploy to production?',
+   *     request: { method: 'elicitation/create', params: { message: 'Deploy to production?' } },
+   *   });
+   *   return answer.action;
+   * });
+   * const [key] = Object.keys((await tasks.get(id)).inputRequests ?? {});
+   * if (key !== undefined) await tasks.respond(id, { [key]: { action: 'accept' } });
+   * (await tasks.wait(id)).result; // 'accept'
+   * ```
+   */
+  ask<T = unknown>(options?: InputRequest): Promise<T>;
+  /** Opens an input request nobody awaits here (answered by `respond` or `resume`). Ignored once ended. */
   requestInput(options?: InputRequest): void;
-  /** Ends the wait `requestInput()` began. Ignored when not waiting, or once ended. */
+  /** Answers every open input request with `message`. Ignored when none is open, or once ended. */
   resume(message?: string): void;
 }
 
@@ -80,6 +103,8 @@ export interface InputRequest {
   readonly need?: TaskAwaiting | undefined;
   /** Shown to the client, e.g. the question; becomes the task's `message`. */
   readonly message?: string | undefined;
+  /** The protocol's payload for the client, e.g. MCP `{ method: 'elicitation/create', params }`. JSON data. */
+  readonly request?: unknown;
 }
 
 /** The work `run()` runs: its value completes the task, its rejection fails it. */
@@ -124,6 +149,15 @@ interface Live {
   snapshot: TaskSnapshot;
   listeners: Set<Listener> | undefined;
   detach: (() => void) | undefined;
+  /** How many input requests it has opened: the next key is `r` and one more. */
+  asked: number;
+  /** The work's `ask()`s waiting for their answers, by request key. */
+  asks: Map<string, Ask> | undefined;
+}
+
+interface Ask {
+  resolve(answer: unknown): void;
+  reject(reason: unknown): void;
 }
 
 /** What a dispatch waits for: the snapshot its event makes. */
@@ -417,10 +451,39 @@ export class TaskManager {
   async requestInput(id: string, options?: InputRequest): Promise<TaskSnapshot> {
     this.#assertLive('requestInput');
     assertTaskId(id);
-    return this.#dispatch(id, this.#requestEvent(options));
+    const live = this.#live.get(id);
+    return this.#dispatch(id, this.#requestEvent(live, options));
   }
 
-  /** Ends a task's wait for its client (`awaiting` back to undefined); `message` becomes its message. */
+  /**
+   * Answers some of a task's open input requests, by key: the work's `ask()` for each resolves
+   * with its answer. Keys that are not open (unknown, or answered already) are ignored; when none
+   * is, nothing changes and the call resolves with the current snapshot. The task awaits its
+   * client while any request stays open.
+   *
+   * @example
+   * ```ts
+   * await tasks.create('form');
+   * const asked = await tasks.requestInput('form', { message: 'Name?' });
+   * const key = Object.keys(asked.inputRequests ?? {})[0] ?? '';
+   * (await tasks.respond('form', { [key]: 'Ada', nope: 1 })).awaiting; // undefined
+   * ```
+   */
+  async respond(id: string, answers: Readonly<Record<string, unknown>>): Promise<TaskSnapshot> {
+    this.#assertLive('respond');
+    assertTaskId(id);
+    if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
+      throw new InvalidArgumentError(
+        `Expected \`answers\` to be an object of answers by request key, got ${describe(answers)}`,
+      );
+    }
+    const event: TaskEvent = { type: 'task.respond', answers: { ...answers }, at: this.#clock.now() };
+    const live = this.#live.get(id);
+    if (live !== undefined && !live.actor.getSnapshot().can(event)) return live.snapshot;
+    return this.#dispatch(id, event);
+  }
+
+  /** Answers every open input request of a task with `message`, which becomes its message. */
   async resume(id: string, message?: string): Promise<TaskSnapshot> {
     this.#assertLive('resume');
     assertTaskId(id);
@@ -585,6 +648,8 @@ export class TaskManager {
         snapshot: toTaskSnapshot(actor.getSnapshot()),
         listeners: undefined,
         detach: undefined,
+        asked: 0,
+        asks: undefined,
       };
       this.#live.set(id, live);
       this.#save(live.snapshot);
@@ -625,7 +690,26 @@ export class TaskManager {
         assertOptionalString('message', message);
         send({ type: 'task.progress', progress: value, message, at: clock.now() });
       },
-      requestInput: (options) => send(this.#requestEvent(options)),
+      ask: <T>(options?: InputRequest) =>
+        new Promise<T>((resolve, reject) => {
+          const live = this.#live.get(id);
+          if (live === undefined || controller.signal.aborted) {
+            reject(
+              controller.signal.reason ??
+                new InvalidTransitionError(id, this.peek(id)?.state ?? 'pending', 'task.requestInput'),
+            );
+            return;
+          }
+          const event = this.#requestEvent(live, options);
+          if (event.type !== 'task.requestInput') return;
+          if (live.asks === undefined) live.asks = new Map();
+          live.asks.set(event.key, { resolve: resolve as (answer: unknown) => void, reject });
+          send(event);
+        }),
+      requestInput: (options) => {
+        const live = this.#live.get(id);
+        if (live !== undefined) send(this.#requestEvent(live, options));
+      },
       resume: (message) => {
         assertOptionalString('message', message);
         send({ type: 'task.resume', message, at: clock.now() });
@@ -683,14 +767,17 @@ export class TaskManager {
     });
   }
 
-  #requestEvent(options: InputRequest | undefined): TaskEvent {
-    assertOptions('options', options, ['need', 'message']);
+  #requestEvent(live: Live | undefined, options: InputRequest | undefined): TaskEvent {
+    assertOptions('options', options, ['need', 'message', 'request']);
     const need = options?.need ?? 'input';
     if (need !== 'input' && need !== 'auth') {
       throw new InvalidArgumentError(`Expected \`need\` to be \`input\` or \`auth\`, got ${describe(need)}`);
     }
     assertOptionalString('message', options?.message);
-    return { type: 'task.requestInput', need, message: options?.message, at: this.#clock.now() };
+    const request = options?.request === undefined ? undefined : toData('request', options.request);
+    // Only a live task can take a request; a finished one refuses it in #dispatch, whatever its key.
+    const key = live === undefined ? 'r0' : `r${++live.asked}`;
+    return { type: 'task.requestInput', key, need, message: options?.message, request, at: this.#clock.now() };
   }
 
   #cancelQuietly(id: string, reason: string): void {
@@ -716,6 +803,7 @@ export class TaskManager {
       live.detach?.();
     }
     this.#save(snapshot);
+    if (live.asks !== undefined) settleAsks(live, machineSnapshot, ended);
     if (live.listeners !== undefined) for (const listener of live.listeners) listener(snapshot);
     this.#emit(snapshot);
     if (ended) {
@@ -778,6 +866,24 @@ function attempt<T>(body: () => MaybePromise<T>): MaybePromise<T> | Error {
   } catch (error) {
     return toError(error);
   }
+}
+
+/** Hands the work's `ask()`s their answers, and rejects those still open once the task ended. */
+function settleAsks(live: Live, machineSnapshot: TaskMachineSnapshot, ended: boolean): void {
+  const asks = live.asks;
+  if (asks === undefined) return;
+  const answered = machineSnapshot.context.answered;
+  if (answered !== undefined) {
+    for (const key of Object.keys(answered)) {
+      asks.get(key)?.resolve(answered[key]);
+      asks.delete(key);
+    }
+  }
+  if (!ended) return;
+  const { id, state } = live.snapshot;
+  const reason = state === 'cancelled' ? new TaskCancelledError(id, live.snapshot.message) : live.snapshot.error;
+  for (const ask of asks.values()) ask.reject(reason ?? new InvalidTransitionError(id, state, 'task.respond'));
+  live.asks = undefined;
 }
 
 function abortMessage(reason: unknown): string {
