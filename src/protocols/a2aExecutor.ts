@@ -7,12 +7,12 @@ import {
   type RequestContext,
 } from '@a2a-js/sdk/server';
 import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from '../errors.js';
-import type { TaskManager, WorkContext } from '../manager.js';
+import type { InputRequest, TaskManager, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
 import { findTask } from './binding.js';
-import { type A2ABinding, artifactsOf, BINDING, textOf, toA2AStatusUpdate } from './a2aMapping.js';
-import { type A2ASide, readTask, scopeOf, sideOf } from './a2aRecords.js';
+import { type A2ABinding, artifactsOf, BINDING, toA2AStatusUpdate } from './a2aMapping.js';
+import { type A2ASide, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
 
 /** What an A2A work may return: text or parts become the task's `result` artifact. */
 export type A2AWorkResult = string | readonly Part[] | undefined;
@@ -21,6 +21,12 @@ export type A2AWorkResult = string | readonly Part[] | undefined;
 export interface A2AWorkContext extends WorkContext {
   /** The message that started the task. */
   readonly message: Message;
+  /**
+   * Asks the client (the task shows INPUT_REQUIRED, or AUTH_REQUIRED with `need: 'auth'`) and
+   * resolves with its answer: the client's next message to the task, or what `tasks.respond`
+   * gives from outside (credentials received out of band).
+   */
+  ask<T = Message>(options?: InputRequest): Promise<T>;
   /** The SDK's request context (task id, context id, tenant, user). */
   readonly request: RequestContext;
 }
@@ -44,9 +50,9 @@ export interface A2AExecutorOptions {
  * and COMPLETED, or FAILED, or CANCELED. `execute` returns when the task ends or waits for its
  * client; the stream ends there (A2A v1.0 has no `final` flag).
  *
- * Multi-turn: a message to a task that waits for input (or auth) is the answer. The task's stream
+ * Multi-turn: a message to a task that waits for input (or auth) is the answer. The turn's stream
  * starts with the task as it is, then the task resumes and its updates follow; the message itself
- * reaches the work as the answer of its `requestInput` (the task's `resume(text)`). A message to a
+ * is the answer of every open request: the work's `ask()` resolves with it. A message to a
  * task that waits for nothing is refused by `A2ATaskStore` (`UnsupportedOperationError`, -32004).
  * `cancelTask` cancels the tooltask task: its work's signal aborts and CANCELED reaches the bus.
  * Use it with an `A2ATaskStore` on the same manager.
@@ -99,7 +105,6 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
       tenant: scope.tenant,
       owner: scope.owner,
       run: true,
-      history: Object.freeze([structuredClone(message)]),
     };
     // The work starts once its task is followed: what it reports before its first await is published too.
     let open: () => void = () => {};
@@ -108,13 +113,14 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
     });
     const follower = follow(id, bus);
     try {
-      await manager.run(
+      const created = await manager.run(
         async (context) => {
           await opened;
           return work({ ...context, message: structuredClone(message), request });
         },
-        { id, metadata: { [BINDING]: Object.freeze(binding) } },
+        { id, metadata: { [BINDING]: binding } },
       );
+      side.records.set(id, recordOf(side, created, [structuredClone(message)]));
     } catch (error) {
       follower.end();
       throw error;
@@ -135,11 +141,13 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
     follower.bus = bus;
     side.buses.set(id, bus);
     follower.task(current);
-    if (current.awaiting !== undefined) {
+    const keys = Object.keys(current.inputRequests ?? {});
+    if (keys.length > 0) {
+      const answer = request.userMessage;
       try {
-        await manager.resume(id, textOf(request.userMessage));
+        await manager.respond(id, Object.fromEntries(keys.map((key) => [key, structuredClone(answer)])));
       } catch (error) {
-        // Ended or answered meanwhile: the stream follows the task as it is.
+        // Ended meanwhile: the stream follows the task as it is.
         if (!(error instanceof InvalidTransitionError)) throw error;
       }
     }

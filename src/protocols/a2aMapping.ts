@@ -16,8 +16,6 @@ export interface A2ABinding {
   readonly owner: string;
   /** Run by `createA2AExecutor`: its work drives the state, saves only record what A2A keeps. */
   readonly run: boolean;
-  /** The message that created the task. */
-  readonly history: readonly Message[];
 }
 
 /** A task the agent refused (`TASK_STATE_REJECTED`): the tooltask task fails with this error. */
@@ -78,9 +76,9 @@ export function toA2AStatusUpdate(snapshot: TaskSnapshot): TaskStatusUpdateEvent
 }
 
 /**
- * The A2A `Task` of a tooltask snapshot alone: its status, the message it was created with, and,
- * once complete, the work's result as the `result` artifact. `A2ATaskStore` answers more: the
- * history, artifacts and metadata the agent saved.
+ * The A2A `Task` of a tooltask snapshot alone: its status and, once complete, the work's result as
+ * the `result` artifact. `A2ATaskStore` answers more: the history, artifacts and metadata the agent
+ * saved.
  *
  * @example
  * ```ts
@@ -97,7 +95,7 @@ export function toA2ATask(snapshot: TaskSnapshot): Task {
     contextId: binding?.contextId ?? '',
     status: statusOf(snapshot),
     artifacts: snapshot.state === 'complete' ? artifactsOf(snapshot.result) : [],
-    history: binding === undefined ? [] : structuredClone([...binding.history]),
+    history: [],
     metadata: {},
   };
 }

@@ -76,14 +76,13 @@ export function sideOf(manager: TaskManager): A2ASide {
   return side;
 }
 
-/** The record of a task, or a fresh one from its binding (the message it was created with). */
-export function recordOf(side: A2ASide, snapshot: TaskSnapshot): A2ARecord {
+/** The record of a task, or a fresh one (its context id from the binding). */
+export function recordOf(side: A2ASide, snapshot: TaskSnapshot, history: Message[] = []): A2ARecord {
   const record = side.records.get(snapshot.id);
   if (record !== undefined) return record;
-  const binding = bindingOf<A2ABinding>(snapshot, BINDING);
   return {
-    contextId: binding?.contextId ?? '',
-    history: binding === undefined ? [] : structuredClone([...binding.history]),
+    contextId: bindingOf<A2ABinding>(snapshot, BINDING)?.contextId ?? '',
+    history,
     artifacts: [],
     metadata: {},
     status: undefined,

@@ -103,7 +103,6 @@ export class A2ATaskStore implements TaskStore {
         tenant: scope.tenant,
         owner: scope.owner,
         run: false,
-        history: Object.freeze(structuredClone(task.history.slice(0, 1))),
       };
       snapshot = await this.#manager.create(id, { metadata: { [BINDING]: Object.freeze(binding) } });
     } else if (!isVisible(snapshot, scope)) {

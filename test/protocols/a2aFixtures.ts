@@ -81,18 +81,16 @@ export function task(id: string, contextId: string, overrides: Partial<Task> = {
 }
 
 export function context(tenant?: string, userName?: string): ServerCallContext {
-  const user =
-    userName === undefined
-      ? undefined
-      : {
-          get isAuthenticated() {
-            return true;
-          },
-          get userName() {
-            return userName;
-          },
-        };
-  return new ServerCallContext({ tenant, user });
+  if (userName === undefined) return new ServerCallContext(tenant === undefined ? {} : { tenant });
+  const user = {
+    get isAuthenticated() {
+      return true;
+    },
+    get userName() {
+      return userName;
+    },
+  };
+  return new ServerCallContext(tenant === undefined ? { user } : { tenant, user });
 }
 
 export function listRequest(overrides: Partial<ListTasksRequest> = {}): ListTasksRequest {

@@ -12,6 +12,7 @@ import {
   status,
   task,
   textOf,
+  textPart,
 } from './a2aFixtures.js';
 
 /**
@@ -292,14 +293,14 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
       const event = task('task-mutate', 'c', { artifacts: [shared], metadata: { agentVersion: 'v1' } });
       await rm.processEvent(AgentEvent.task(event));
       shared.name = 'mutated-name';
-      shared.parts[0] = message('x', 'mutated content').parts[0] ?? shared.parts[0];
+      shared.parts[0] = textPart('mutated content');
       (event.metadata as { agentVersion: string }).agentVersion = 'v999';
       event.history.push(message('injected', 'should not appear'));
       const statusMessage = message('agent-1', 'thinking', Role.ROLE_AGENT);
       await rm.processEvent(
         AgentEvent.statusUpdate({ taskId: 'task-mutate', contextId: 'c', status: status(TaskState.TASK_STATE_WORKING, statusMessage), metadata: {} }),
       );
-      statusMessage.parts[0] = message('y', 'mutated').parts[0] ?? statusMessage.parts[0];
+      statusMessage.parts[0] = textPart('mutated');
       const saved = await store.load('task-mutate', ctx);
       expect(saved?.artifacts[0]?.name).toBe('art-1');
       expect(textOf(saved?.artifacts[0]?.parts[0])).toBe('original content');
