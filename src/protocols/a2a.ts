@@ -61,4 +61,3 @@ export function createAgentCard(options: AgentCardOptions): AgentCard {
     signatures: [],
   };
 }
-

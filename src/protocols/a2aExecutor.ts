@@ -10,9 +10,9 @@ import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from 
 import type { InputRequest, TaskManager, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { findTask } from './binding.js';
 import { type A2ABinding, artifactsOf, BINDING, toA2AStatusUpdate } from './a2aMapping.js';
 import { type A2ASide, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
+import { findTask } from './binding.js';
 
 /** What an A2A work may return: text or parts become the task's `result` artifact. */
 export type A2AWorkResult = string | readonly Part[] | undefined;
@@ -208,9 +208,13 @@ class Follower {
     });
   }
 
-  /** Publishes the task as it is now: the first event of a turn's stream. */
+  /**
+   * Publishes the task as it is now: the first event of a turn's stream. Its history is empty, as
+   * the SDK asks of follow-up turns: the result manager keeps the stored history and adds the
+   * turn's message to it.
+   */
   task(snapshot: TaskSnapshot): void {
-    this.bus.publish(AgentEvent.task(readTask(this.#side, snapshot, undefined)));
+    this.bus.publish(AgentEvent.task({ ...readTask(this.#side, snapshot, undefined), history: [] }));
     this.#published = Math.max(this.#published, snapshot.seq);
   }
 

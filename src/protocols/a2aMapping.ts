@@ -1,4 +1,12 @@
-import { type Artifact, type Message, type Part, Role, type Task, TaskState, type TaskStatusUpdateEvent } from '@a2a-js/sdk';
+import {
+  type Artifact,
+  type Message,
+  type Part,
+  Role,
+  type Task,
+  TaskState,
+  type TaskStatusUpdateEvent,
+} from '@a2a-js/sdk';
 import type { TaskAwaiting, TaskSnapshot, TaskState as TooltaskState } from '../task.js';
 import { bindingOf } from './binding.js';
 
@@ -108,7 +116,9 @@ export function statusOf(snapshot: TaskSnapshot): Task['status'] {
   return {
     state: toA2AState(snapshot.state, snapshot.error, snapshot.awaiting),
     message:
-      text === undefined ? undefined : agentMessage(taskId, binding?.contextId ?? '', `${taskId}:${snapshot.seq}`, text),
+      text === undefined
+        ? undefined
+        : agentMessage(taskId, binding?.contextId ?? '', `${taskId}:${snapshot.seq}`, text),
     timestamp: new Date(snapshot.updatedAt).toISOString(),
   };
 }

@@ -2,8 +2,8 @@ import type { Artifact, Message, Task, TaskStatus } from '@a2a-js/sdk';
 import { type ExecutionEventBus, type OwnerResolver, resolveUserScope, ServerCallContext } from '@a2a-js/sdk/server';
 import type { TaskManager } from '../manager.js';
 import type { TaskSnapshot } from '../task.js';
-import { bindingOf } from './binding.js';
 import { type A2ABinding, artifactsOf, BINDING, statusOf } from './a2aMapping.js';
+import { bindingOf } from './binding.js';
 
 /**
  * Who an A2A call comes from. Task ids are kept apart per tenant and owner, as the SDK's own stores

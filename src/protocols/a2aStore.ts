@@ -5,9 +5,9 @@ import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
 import type { TaskManager } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { bindingOf, findTask, isRunTask } from './binding.js';
 import { type A2ABinding, A2ARejectedError, BINDING, textOf, toA2AState } from './a2aMapping.js';
 import { type A2ARecord, type A2AScope, isVisible, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
+import { bindingOf, findTask, isRunTask } from './binding.js';
 import { scanPage } from './scan.js';
 
 const MAX_SCAN = 10_000;

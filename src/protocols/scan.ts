@@ -37,7 +37,9 @@ export async function scanPage(
     if (scanned >= query.maxScan) return { tasks, nextCursor: cursor };
     if (tasks.length >= query.limit) {
       if (query.lookahead !== true) return { tasks, nextCursor: cursor };
-      return (await anyVisible(manager, cursor, query.maxScan - scanned, visible)) ? { tasks, nextCursor: cursor } : { tasks };
+      return (await anyVisible(manager, cursor, query.maxScan - scanned, visible))
+        ? { tasks, nextCursor: cursor }
+        : { tasks };
     }
   }
 }

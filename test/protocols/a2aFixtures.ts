@@ -1,16 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import {
+  AGENT_CARD_PATH,
   type Artifact,
   type ListTasksRequest,
   type Message,
   type Part,
   Role,
+  type SendMessageRequest,
+  type StreamResponse,
   type Task,
   TaskState,
   type TaskStatus,
 } from '@a2a-js/sdk';
-import { InMemoryTaskStore, type OwnerResolver, ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
+import { type Client, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
+import { isJsonRpcError } from '@a2a-js/sdk/errors';
+import {
+  type AgentExecutor,
+  DefaultRequestHandler,
+  InMemoryTaskStore,
+  type OwnerResolver,
+  ServerCallContext,
+  type TaskStore,
+} from '@a2a-js/sdk/server';
+import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
+import express from 'express';
 import { createTaskManager, type TaskManager } from '../../src/index.js';
-import { A2ATaskStore } from '../../src/protocols/a2a.js';
+import { A2ATaskStore, createAgentCard } from '../../src/protocols/a2a.js';
 
 /**
  * The stores every A2A store test runs against: the SDK's own `InMemoryTaskStore` is the control
@@ -107,4 +123,86 @@ export function listRequest(overrides: Partial<ListTasksRequest> = {}): ListTask
 
 export function textOf(part: Part | undefined): string | undefined {
   return part?.content?.$case === 'text' ? part.content.value : undefined;
+}
+
+/** An A2A agent on loopback: the real SDK JSON-RPC server and client, around `store` and `executor`. */
+export interface Agent {
+  readonly client: Client;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startAgent(store: TaskStore, executor: AgentExecutor): Promise<Agent> {
+  const app = express();
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const card = createAgentCard({ name: 'tooltask-test', description: 'test agent', url: `${url}/a2a/jsonrpc` });
+  const handler = new DefaultRequestHandler(card, store, executor);
+  app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
+  app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
+  const factory = new ClientFactory(
+    ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory()] }),
+  );
+  const client = await factory.createFromUrl(url);
+  return {
+    client,
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A SendMessage request with one text part; `taskId` continues a task. */
+export function send(text: string, taskId = '', tenant = ''): SendMessageRequest {
+  return {
+    tenant,
+    metadata: undefined,
+    configuration: undefined,
+    message: { ...message(randomUUID(), text), taskId },
+  };
+}
+
+/** A stream event as `kind:STATE:text`, for comparing streams. */
+export function describeEvent(event: StreamResponse): string {
+  const payload = event.payload;
+  switch (payload?.$case) {
+    case 'task':
+    case 'statusUpdate': {
+      const status = payload.value.status;
+      return `${payload.$case}:${TaskState[status?.state ?? 0]}:${textOf(status?.message?.parts[0]) ?? ''}`;
+    }
+    case 'artifactUpdate':
+      return `artifact:${textOf(payload.value.artifact?.parts[0]) ?? ''}`;
+    default:
+      return String(payload?.$case);
+  }
+}
+
+/** The JSON-RPC error code a call failed with. */
+export async function codeOf(promise: Promise<unknown>): Promise<number | undefined> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  return isJsonRpcError(error) ? error.envelopeCode : undefined;
+}
+
+/** Reads a stream in the background: its events, the task id once the first arrived, its end. */
+export function readStream(events: AsyncGenerator<StreamResponse>) {
+  const seen: StreamResponse[] = [];
+  let resolveId: (id: string) => void = () => {};
+  const id = new Promise<string>((resolve) => {
+    resolveId = resolve;
+  });
+  const done = (async () => {
+    for await (const event of events) {
+      if (event.payload?.$case === 'task') resolveId(event.payload.value.id);
+      seen.push(event);
+    }
+  })();
+  return { events: seen, described: () => seen.map(describeEvent), id, done };
 }

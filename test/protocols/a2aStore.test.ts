@@ -59,8 +59,7 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
       await store.save(completed('task-a2'), context('tenant-A'));
       await store.save(completed('task-b1'), context('tenant-B'));
       await store.save(completed('global-task'), ctx);
-      const list = async (on: ServerCallContext) =>
-        (await store.list(listRequest(), on)).tasks.map((t) => t.id).sort();
+      const list = async (on: ServerCallContext) => (await store.list(listRequest(), on)).tasks.map((t) => t.id).sort();
       expect(await list(context('tenant-A'))).toEqual(['task-a1', 'task-a2']);
       expect(await list(context('tenant-B'))).toEqual(['task-b1']);
       expect(await list(ctx)).toEqual(['global-task']);
@@ -119,10 +118,25 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
     });
 
     it('answers the latest status message, and a COMPLETED one', async () => {
-      await store.save(task('task-msg', 'c', { status: status(TaskState.TASK_STATE_WORKING, message('m1', 'reading', Role.ROLE_AGENT)) }), ctx);
-      await store.save(task('task-msg', 'c', { status: status(TaskState.TASK_STATE_WORKING, message('m2', 'writing', Role.ROLE_AGENT)) }), ctx);
+      await store.save(
+        task('task-msg', 'c', {
+          status: status(TaskState.TASK_STATE_WORKING, message('m1', 'reading', Role.ROLE_AGENT)),
+        }),
+        ctx,
+      );
+      await store.save(
+        task('task-msg', 'c', {
+          status: status(TaskState.TASK_STATE_WORKING, message('m2', 'writing', Role.ROLE_AGENT)),
+        }),
+        ctx,
+      );
       expect(textOf((await store.load('task-msg', ctx))?.status?.message?.parts[0])).toBe('writing');
-      await store.save(task('task-msg', 'c', { status: status(TaskState.TASK_STATE_COMPLETED, message('m3', 'done', Role.ROLE_AGENT)) }), ctx);
+      await store.save(
+        task('task-msg', 'c', {
+          status: status(TaskState.TASK_STATE_COMPLETED, message('m3', 'done', Role.ROLE_AGENT)),
+        }),
+        ctx,
+      );
       const done = await store.load('task-msg', ctx);
       expect(done?.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
       expect(done?.status?.message?.messageId).toBe('m3');
@@ -135,7 +149,8 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
       (saved.metadata as { v: number }).v = 2;
       const first = await store.load('task-copy', ctx);
       expect(textOf(first?.history[0]?.parts[0])).toBe('original');
-      if (first?.history[0]?.parts[0]) first.history[0].parts[0].content = { $case: 'text', value: 'changed after load' };
+      if (first?.history[0]?.parts[0])
+        first.history[0].parts[0].content = { $case: 'text', value: 'changed after load' };
       first?.history.push(message('user-2', 'pushed after load'));
       const second = await store.load('task-copy', ctx);
       expect(second?.history.map((m) => textOf(m.parts[0]))).toEqual(['original']);
@@ -194,7 +209,9 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
       );
       const rm = new ResultManager(store, ctx);
       rm.setContext(message('user-2', 'the answer'));
-      await rm.processEvent(AgentEvent.task(task('task-multi', 'ctx-multi', { status: status(TaskState.TASK_STATE_WORKING) })));
+      await rm.processEvent(
+        AgentEvent.task(task('task-multi', 'ctx-multi', { status: status(TaskState.TASK_STATE_WORKING) })),
+      );
       expect((await store.load('task-multi', ctx))?.status?.state).toBe(TaskState.TASK_STATE_WORKING);
       expect((await ids('task-multi')).sort()).toEqual(['agent-1', 'user-1', 'user-2']);
     });
@@ -244,7 +261,11 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
         ),
       );
       expect((await ids('task-meta')).sort()).toEqual(['fresh-1', 'user-2']);
-      expect((await store.load('task-meta', ctx))?.metadata).toEqual({ keep: 'persisted', shared: 'new', extra: 'added' });
+      expect((await store.load('task-meta', ctx))?.metadata).toEqual({
+        keep: 'persisted',
+        shared: 'new',
+        extra: 'added',
+      });
     });
 
     it('keeps a two-turn conversation: the question, the answer, then the artifact and COMPLETED', async () => {
@@ -265,7 +286,9 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
 
       const turn2 = new ResultManager(store, ctx);
       turn2.setContext(message('user-2', 'sci-fi'));
-      await turn2.processEvent(AgentEvent.task(task('movie', 'ctx-movie', { status: status(TaskState.TASK_STATE_WORKING) })));
+      await turn2.processEvent(
+        AgentEvent.task(task('movie', 'ctx-movie', { status: status(TaskState.TASK_STATE_WORKING) })),
+      );
       await turn2.processEvent(
         AgentEvent.artifactUpdate({
           taskId: 'movie',
@@ -277,7 +300,12 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
         }),
       );
       await turn2.processEvent(
-        AgentEvent.statusUpdate({ taskId: 'movie', contextId: 'ctx-movie', status: status(TaskState.TASK_STATE_COMPLETED), metadata: {} }),
+        AgentEvent.statusUpdate({
+          taskId: 'movie',
+          contextId: 'ctx-movie',
+          status: status(TaskState.TASK_STATE_COMPLETED),
+          metadata: {},
+        }),
       );
       const done = await store.load('movie', ctx);
       expect(done?.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
@@ -298,7 +326,12 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
       event.history.push(message('injected', 'should not appear'));
       const statusMessage = message('agent-1', 'thinking', Role.ROLE_AGENT);
       await rm.processEvent(
-        AgentEvent.statusUpdate({ taskId: 'task-mutate', contextId: 'c', status: status(TaskState.TASK_STATE_WORKING, statusMessage), metadata: {} }),
+        AgentEvent.statusUpdate({
+          taskId: 'task-mutate',
+          contextId: 'c',
+          status: status(TaskState.TASK_STATE_WORKING, statusMessage),
+          metadata: {},
+        }),
       );
       statusMessage.parts[0] = textPart('mutated');
       const saved = await store.load('task-mutate', ctx);
@@ -311,7 +344,10 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
 
     it('loses no write of two result managers racing on one task', async () => {
       await store.save(
-        task('race', 'c', { history: [message('seed-1', 'seed')], status: status(TaskState.TASK_STATE_INPUT_REQUIRED) }),
+        task('race', 'c', {
+          history: [message('seed-1', 'seed')],
+          status: status(TaskState.TASK_STATE_INPUT_REQUIRED),
+        }),
         ctx,
       );
       const a = new ResultManager(store, ctx);
@@ -323,7 +359,14 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
         a.processEvent(AgentEvent.task(structuredClone(working))),
         b.processEvent(AgentEvent.task(structuredClone(working))),
         a.processEvent(
-          AgentEvent.artifactUpdate({ taskId: 'race', contextId: 'c', artifact: artifact('art-A', 'from A'), append: false, lastChunk: true, metadata: {} }),
+          AgentEvent.artifactUpdate({
+            taskId: 'race',
+            contextId: 'c',
+            artifact: artifact('art-A', 'from A'),
+            append: false,
+            lastChunk: true,
+            metadata: {},
+          }),
         ),
         b.processEvent(
           AgentEvent.statusUpdate({
