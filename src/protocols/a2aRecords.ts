@@ -1,5 +1,6 @@
 import type { Artifact, Message, Task, TaskStatus } from '@a2a-js/sdk';
 import { type ExecutionEventBus, type OwnerResolver, resolveUserScope, ServerCallContext } from '@a2a-js/sdk/server';
+import type { Subscribable } from 'rxjs';
 import type { TaskManager } from '../manager.js';
 import type { TaskSnapshot } from '../task.js';
 import { type A2ABinding, artifactsOf, BINDING, statusOf } from './a2aMapping.js';
@@ -70,8 +71,13 @@ const sides = new WeakMap<TaskManager, A2ASide>();
 export function sideOf(manager: TaskManager): A2ASide {
   let side = sides.get(manager);
   if (side === undefined) {
-    side = { records: new Map(), views: new WeakMap(), buses: new Map() };
+    const records = new Map<string, A2ARecord>();
+    side = { records, views: new WeakMap(), buses: new Map() };
     sides.set(manager, side);
+    // A record goes with its task. `deletions$` is the manager's stream of deleted ids; on a manager
+    // without it, a record goes when a load finds its task gone.
+    const { deletions$ } = manager as { readonly deletions$?: Subscribable<string> };
+    deletions$?.subscribe({ next: (id) => records.delete(id) });
   }
   return side;
 }
