@@ -1,5 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { type Message, Role, type Task, TaskState } from '@a2a-js/sdk';
-import { AgentEvent, type AgentExecutor, InMemoryTaskStore, type TaskStore } from '@a2a-js/sdk/server';
+import {
+  AgentEvent,
+  type AgentExecutor,
+  DefaultExecutionEventBus,
+  ExecutionEventQueue,
+  InMemoryTaskStore,
+  RequestContext,
+  ServerCallContext,
+  type TaskStore,
+} from '@a2a-js/sdk/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskManager, type TaskManager } from '../../src/index.js';
 import { A2ATaskStore, createA2AExecutor } from '../../src/protocols/a2a.js';
@@ -47,6 +57,10 @@ function work(tasks: TaskManager) {
         return `trip to ${text(await ask({ message: 'Which city?' }))}`;
       case 'auth':
         return `signed in with ${text(await ask({ need: 'auth', message: 'Sign in' }))}`;
+      case 'auth-then-ask': {
+        const credential = text(await ask({ need: 'auth', message: 'Sign in' }));
+        return `${credential}: ${text(await ask({ message: 'Which city?' }))}`;
+      }
       case 'gated':
         await new Promise<void>((resolve, reject) => {
           gates.set(id, resolve);
@@ -149,6 +163,42 @@ describe.each(KINDS)('createA2AExecutor end to end with %s', (_name, makeStore) 
       const run = readStream(agent.client.sendMessageStream(send('half')));
       await run.done;
       expect(await codeOf(agent.client.sendMessage(send('more', await run.id)))).toBe(-32004);
+    });
+  });
+
+  describe('cancel and resubscribe (ported from the request handler suite)', () => {
+    it('cancels a task that waits for input: its ask() rejects, the work stops, CANCELED', async () => {
+      const first = readStream(agent.client.sendMessageStream(send('ask')));
+      await first.done;
+      const id = await first.id;
+      const cancelled = await agent.client.cancelTask({ tenant: '', id, metadata: undefined });
+      expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+      expect((await tasks.get(id)).state).toBe('cancelled');
+    });
+
+    it('gives two resubscribers the same events, the current task first', async () => {
+      const run = readStream(agent.client.sendMessageStream(send('gated')));
+      const id = await run.id;
+      await expect.poll(() => gates.has(id)).toBe(true);
+      const a = readStream(agent.client.resubscribeTask({ tenant: '', id }));
+      const b = readStream(agent.client.resubscribeTask({ tenant: '', id }));
+      await expect.poll(() => a.events.length + b.events.length).toBe(2);
+      gates.get(id)?.();
+      await Promise.all([run.done, a.done, b.done]);
+      expect(a.described()).toEqual([
+        'task:TASK_STATE_WORKING:',
+        'artifact:released',
+        'statusUpdate:TASK_STATE_COMPLETED:',
+      ]);
+      expect(b.described()).toEqual(a.described());
+    });
+
+    it("refuses a follow-up whose contextId is not the task's (-32602)", async () => {
+      const first = readStream(agent.client.sendMessageStream(send('ask')));
+      await first.done;
+      const request = send('Lisbon', await first.id);
+      request.message = { ...(request.message as Message), contextId: 'another-context' };
+      expect(await codeOf(agent.client.sendMessage(request))).toBe(-32602);
     });
   });
 
@@ -306,5 +356,74 @@ describe.each(KINDS)('a hand-written executor with %s', (_name, makeStore) => {
     }
     expect(read.history.map((m) => m.messageId).slice(1)).toEqual(['m-work', 'm-done']);
     expect(read.history[1]?.parts[0]?.content).toEqual({ $case: 'data', value: { pages: 3 } });
+  });
+});
+
+/** The SDK's event-queue suite (execution_event_queue.spec.ts), ported onto createA2AExecutor's bus. */
+describe("the SDK's ExecutionEventQueue on createA2AExecutor's bus", () => {
+  const tasks = createTaskManager();
+  const executor = work(tasks);
+  afterAll(() => tasks.dispose());
+
+  async function drain(queue: ExecutionEventQueue): Promise<string[]> {
+    const seen: string[] = [];
+    for await (const event of queue.events()) {
+      const state = event.kind === 'statusUpdate' || event.kind === 'task' ? event.data.status?.state : undefined;
+      seen.push(`${event.kind}:${state === undefined ? '' : TaskState[state]}`);
+    }
+    return seen;
+  }
+
+  function start(command: string) {
+    const bus = new DefaultExecutionEventBus();
+    const queue = new ExecutionEventQueue(bus);
+    const taskId = randomUUID();
+    const request = send(command);
+    const executed = executor.execute(new RequestContext(request, taskId, randomUUID(), new ServerCallContext()), bus);
+    return { bus, queue, taskId, executed };
+  }
+
+  async function answerOutOfBand(id: string, text: string): Promise<void> {
+    await expect.poll(() => tasks.peek(id)?.awaiting).toBeDefined();
+    const [key] = Object.keys(tasks.peek(id)?.inputRequests ?? {});
+    await tasks.respond(id, { [key ?? '']: message(randomUUID(), text) });
+  }
+
+  it('keeps draining past AUTH_REQUIRED, then stops on INPUT_REQUIRED', async () => {
+    const { queue, taskId, executed } = start('auth-then-ask');
+    const drained = drain(queue);
+    await answerOutOfBand(taskId, 'token');
+    expect(await drained).toEqual([
+      expect.stringMatching(/^task:/),
+      'statusUpdate:TASK_STATE_AUTH_REQUIRED',
+      'statusUpdate:TASK_STATE_WORKING',
+      'statusUpdate:TASK_STATE_INPUT_REQUIRED',
+    ]);
+    await executed;
+    await answerOutOfBand(taskId, 'Lisbon');
+    expect((await tasks.wait(taskId)).result).toBe('token: Lisbon');
+  });
+
+  it('stops on the terminal state after AUTH_REQUIRED', async () => {
+    const { queue, taskId, executed } = start('auth');
+    const drained = drain(queue);
+    await answerOutOfBand(taskId, 'token');
+    expect(await drained).toEqual([
+      expect.stringMatching(/^task:/),
+      'statusUpdate:TASK_STATE_AUTH_REQUIRED',
+      'statusUpdate:TASK_STATE_WORKING',
+      'artifactUpdate:',
+      'statusUpdate:TASK_STATE_COMPLETED',
+    ]);
+    await executed;
+  });
+
+  it('stops when the bus finishes', async () => {
+    const { bus, queue, taskId } = start('gated');
+    await expect.poll(() => gates.has(taskId)).toBe(true);
+    bus.finished();
+    expect(await drain(queue)).toEqual(['task:TASK_STATE_WORKING']);
+    gates.get(taskId)?.();
+    expect((await tasks.wait(taskId)).state).toBe('complete');
   });
 });
