@@ -119,7 +119,7 @@ describe('toJSON', () => {
     expect(chart.states[0]!.transitions.map((t) => [t.event, t.kind, t.targets, t.actions])).toEqual([
       ['registry.create', 'event', [], ['record']],
       ['xstate.done.actor.task', 'done', [], ['reap']],
-      ['registry.dispose', 'event', ['registry.disposed'], ['cancelAll']],
+      ['registry.dispose', 'event', ['registry.disposed'], []],
     ]);
   });
 
