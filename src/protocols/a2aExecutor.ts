@@ -122,7 +122,10 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
       );
       side.records.set(id, recordOf(side, created, [structuredClone(message)]));
     } catch (error) {
+      // Not followed: no stream. A task the manager made anyway (a store that failed to write it)
+      // still runs its work, which sees its signal.
       follower.end();
+      open();
       throw error;
     }
     follower.attach(manager);

@@ -106,7 +106,9 @@ export class A2ATaskStore implements TaskStore {
       };
       snapshot = await this.#manager.create(id, { metadata: { [BINDING]: Object.freeze(binding) } });
     } else if (!isVisible(snapshot, scope)) {
-      throw new InvalidArgumentError(`Expected task id \`${task.id}\` to name an A2A task, got a tooltask task's`);
+      throw new InvalidArgumentError(
+        `Expected task id \`${task.id}\` to be free or an A2A task's, got a tooltask task made without A2A`,
+      );
     }
     const run = bindingOf<A2ABinding>(snapshot, BINDING)?.run === true;
     const record = recordOf(side, snapshot);

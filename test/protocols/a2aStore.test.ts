@@ -2,6 +2,9 @@ import { Role, TaskState } from '@a2a-js/sdk';
 import { RequestMalformedError } from '@a2a-js/sdk/errors';
 import { AgentEvent, ResultManager, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { createTaskManager } from '../../src/index.js';
+import { A2ATaskStore } from '../../src/protocols/a2a.js';
 import {
   artifact,
   context,
@@ -380,5 +383,34 @@ describe.each(STORES)('A2A store contract: %s', (_name, make) => {
       expect((await ids('race')).sort()).toEqual(['agent-B', 'seed-1', 'user-A', 'user-B']);
       expect((await store.load('race', ctx))?.artifacts.map((x) => x.artifactId)).toEqual(['art-A']);
     });
+  });
+});
+
+describe('A2ATaskStore options', () => {
+  it('keeps the latest maxHistory messages of a history', async () => {
+    const tasks = createTaskManager();
+    const store = new A2ATaskStore(tasks, { maxHistory: 2 });
+    const history = ['m1', 'm2', 'm3'].map((id) => message(id, id));
+    await store.save(task('long', 'c', { history }), context());
+    expect((await store.load('long', context()))?.history.map((m) => m.messageId)).toEqual(['m2', 'm3']);
+    await tasks.dispose();
+  });
+
+  it.each([
+    [{ maxHistory: 0 }, 'Expected `maxHistory` to be a whole number from 1 and up, got `0` (number)'],
+    [{ ownerResolver: 'alice' }, 'Expected `ownerResolver` to be a function, got `"alice"` (string)'],
+    [{ owner: () => 'x' }, 'Expected `options` to have only `ownerResolver`, `maxHistory`, got `owner`'],
+  ])('refuses %o with InvalidArgumentError', (options, text) => {
+    const tasks = createTaskManager();
+    expect(() => new A2ATaskStore(tasks, options as never)).toThrow(InvalidArgumentError);
+    expect(() => new A2ATaskStore(tasks, options as never)).toThrow(text);
+  });
+
+  it('refuses to take over a tooltask task made without A2A', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('plain');
+    await expect(new A2ATaskStore(tasks).save(task('plain', 'c'), context())).rejects.toThrow(InvalidArgumentError);
+    expect(await new A2ATaskStore(tasks).load('plain', context())).toBeUndefined();
+    await tasks.dispose();
   });
 });
