@@ -209,6 +209,16 @@ describe.each(KINDS)('createA2AExecutor end to end with %s', (_name, makeStore) 
       expect(await codeOf(agent.client.listTasks(listRequest({ pageToken: 'nope' })))).toBe(-32602);
     });
 
+    it("keeps a tenant's task in that tenant: found there, -32001 elsewhere, listed there only", async () => {
+      const run = readStream(agent.client.sendMessageStream(send('half', '', 'acme')));
+      await run.done;
+      const id = await run.id;
+      expect((await agent.client.getTask({ tenant: 'acme', id })).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+      expect(await codeOf(agent.client.getTask({ tenant: '', id }))).toBe(-32001);
+      const listed = await agent.client.listTasks(listRequest({ tenant: 'acme' }));
+      expect(listed.tasks.map((t) => t.id)).toEqual([id]);
+    });
+
     it("answers TaskNotFound (-32001) for another tenant's task", async () => {
       const run = readStream(agent.client.sendMessageStream(send('half')));
       await run.done;
