@@ -21,5 +21,5 @@ describe('examples/a2a-multiturn.ts', () => {
     expect(lines.slice(answered)).toContain('artifact Three days in Lisbon, booked');
     expect(lines).toContain('3. GetTask: TASK_STATE_COMPLETED, artifact "Three days in Lisbon, booked"');
     expect(lines).toContain('user messages: Plan me a weekend trip / Lisbon');
-  });
+  }, 60_000);
 });
