@@ -90,6 +90,7 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
     const follower = new Follower(side, id, bus, () => {
       followers.delete(id);
       side.buses.delete(id);
+      side.answering.delete(id);
     });
     followers.set(id, follower);
     side.buses.set(id, bus);
@@ -134,6 +135,7 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
   };
 
   const answer = async (request: RequestContext, bus: ExecutionEventBus, id: string, found: TaskSnapshot) => {
+    side.answering.delete(id);
     const follower = followers.get(id);
     const current = manager.peek(id) ?? found;
     if (follower === undefined) {

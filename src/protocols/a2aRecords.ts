@@ -63,6 +63,11 @@ export interface A2ASide {
   readonly views: WeakMap<ServerCallContext, Map<string, TaskStatus>>;
   /** The bus each `createA2AExecutor` task publishes to, by tooltask id, while it is followed. */
   readonly buses: Map<string, ExecutionEventBus>;
+  /**
+   * The tasks whose answer the store took and the executor has yet to give the work: a second
+   * message meanwhile finds the task still waiting, and must not answer it twice.
+   */
+  readonly answering: Set<string>;
 }
 
 const sides = new WeakMap<TaskManager, A2ASide>();
@@ -72,7 +77,7 @@ export function sideOf(manager: TaskManager): A2ASide {
   let side = sides.get(manager);
   if (side === undefined) {
     const records = new Map<string, A2ARecord>();
-    side = { records, views: new WeakMap(), buses: new Map() };
+    side = { records, views: new WeakMap(), buses: new Map(), answering: new Set() };
     sides.set(manager, side);
     // A record goes with its task. `deletions$` is the manager's stream of deleted ids; on a manager
     // without it, a record goes when a load finds its task gone.

@@ -113,9 +113,10 @@ export class A2ATaskStore implements TaskStore {
     const run = bindingOf<A2ABinding>(snapshot, BINDING)?.run === true;
     const record = recordOf(side, snapshot);
     if (run && !isTerminal(snapshot.state) && answers(task, record)) {
-      if (snapshot.awaiting === undefined) {
+      if (snapshot.awaiting === undefined || side.answering.has(id)) {
         throw new UnsupportedOperationError(`Task ${task.id} is not waiting for input; it takes no message now.`);
       }
+      side.answering.add(id);
       // The task's first stream stays open at AUTH_REQUIRED (the SDK keeps draining it for
       // credentials given out of band); the answer's stream starts with a Task, which that stream
       // would refuse as an ordering violation. End the streams of this turn before the next begins.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Message, Role, type Task, TaskState } from '@a2a-js/sdk';
+import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   AgentEvent,
   type AgentExecutor,
@@ -17,6 +18,7 @@ import {
   type Agent,
   artifact,
   codeOf,
+  context,
   listRequest,
   message,
   readStream,
@@ -257,6 +259,36 @@ describe('createA2AExecutor end to end with A2ATaskStore only', () => {
     expect(run.described().slice(-2)).toEqual(['artifact:released', 'statusUpdate:TASK_STATE_COMPLETED:']);
     const done = await agent.client.getTask({ tenant: '', id });
     expect(done.history.filter((m) => m.role === Role.ROLE_USER).map(text)).toEqual(['gated']);
+  });
+
+  it('takes one of two racing answers; the other is refused (-32004)', async () => {
+    const first = readStream(agent.client.sendMessageStream(send('ask')));
+    await first.done;
+    const id = await first.id;
+    const codes = await Promise.all([
+      codeOf(agent.client.sendMessage(send('Lisbon', id))),
+      codeOf(agent.client.sendMessage(send('Porto', id))),
+    ]);
+    expect(codes.filter((code) => code === undefined)).toHaveLength(1);
+    expect(codes.filter((code) => code === -32004)).toHaveLength(1);
+    const winner = codes[0] === undefined ? 'Lisbon' : 'Porto';
+    expect((await tasks.wait(id)).result).toBe(`trip to ${winner}`);
+    const done = await agent.client.getTask({ tenant: '', id });
+    expect(done.history.filter((m) => m.role === Role.ROLE_USER).map(text)).toEqual(['ask', winner]);
+  });
+
+  it('refuses a second answer the store takes before the executor gave the first to the work', async () => {
+    const first = readStream(agent.client.sendMessageStream(send('ask')));
+    await first.done;
+    const id = await first.id;
+    // What DefaultRequestHandler does for each follow-up before it runs the executor: load, append, save.
+    const store = new A2ATaskStore(tasks);
+    const asked = (await store.load(id, context())) as Task;
+    await store.save({ ...asked, history: [...asked.history, message('answer-1', 'Lisbon')] }, context());
+    await expect(
+      store.save({ ...asked, history: [...asked.history, message('answer-2', 'Porto')] }, context()),
+    ).rejects.toBeInstanceOf(UnsupportedOperationError);
+    await tasks.cancel(id);
   });
 
   it('ends the AUTH_REQUIRED stream cleanly when a follow-up message answers it', async () => {
