@@ -6,6 +6,7 @@ export default defineConfig({
     react: 'src/react.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
+    'redis/index': 'src/redis/index.ts',
   },
   format: ['esm'],
   target: 'node20',
@@ -14,5 +15,13 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   // Peers, and the optional SDKs reached through their subpaths: never bundled.
-  external: ['xstate', 'rxjs', 'react', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
+  external: [
+    'xstate',
+    'rxjs',
+    'react',
+    /^@modelcontextprotocol\/sdk(\/|$)/,
+    /^@a2a-js\/sdk(\/|$)/,
+    /^redis(\/|$)/,
+    /^@redis\//,
+  ],
 });

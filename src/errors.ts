@@ -131,7 +131,7 @@ export class ManagerDisposedError extends TooltaskError {
 }
 
 /** What a store was asked to do when it failed. */
-export type StoreOperation = 'insert' | 'save' | 'delete' | 'load' | 'loadAll' | 'page';
+export type StoreOperation = 'insert' | 'save' | 'delete' | 'load' | 'loadAll' | 'page' | 'send';
 
 /**
  * The store failed (threw, rejected, or did not answer in time): `cause` is what it said.

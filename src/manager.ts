@@ -1,4 +1,4 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject, type Subscription } from 'rxjs';
 import { type Actor, createActor, type InspectionEvent, type Observer } from 'xstate';
 import { type RegistryActorRef, registryMachine, TASK_ACTOR_ID } from '../machines/registryMachine.js';
 import {
@@ -10,6 +10,7 @@ import {
   type WorkOutcome,
 } from '../machines/taskMachine.js';
 import { type Clock, systemClock } from './clock.js';
+import { fromCommand, toCommand } from './commands.js';
 import {
   InvalidArgumentError,
   InvalidTransitionError,
@@ -19,11 +20,13 @@ import {
   TaskCancelledError,
   TaskExistsError,
   TaskNotFoundError,
+  TooltaskError,
 } from './errors.js';
 import { randomId } from './id.js';
 import { isPromise } from './maybePromise.js';
 import { SignalFanout } from './signals.js';
 import { toTaskSnapshot } from './snapshot.js';
+import { type ClusterEvent, isClusterStore, type TaskCluster, type TaskCommand } from './store/cluster.js';
 import { MemoryStore } from './store/memory.js';
 import type { MaybePromise, Store, TaskPage } from './store/store.js';
 import { bounded, StoreWriter } from './store/writer.js';
@@ -180,7 +183,10 @@ interface Capture {
 }
 
 /** What the delivery queue hands out, in order: a task's change, or a task's deletion. */
-type Delivery = { readonly live: Live; readonly snapshot: TaskSnapshot } | { readonly deleted: string };
+type Delivery =
+  | { readonly live: Live; readonly snapshot: TaskSnapshot }
+  | { readonly deleted: string }
+  | { readonly remote: TaskSnapshot };
 
 const CREATE_OPTIONS = ['metadata', 'ttl'] as const;
 const RUN_OPTIONS = ['id', 'signal', 'timeout', 'metadata', 'ttl'] as const;
@@ -218,6 +224,11 @@ export class TaskManager {
   readonly #queued = new Map<number, Capture>();
   readonly #deliveries: Delivery[] = [];
   #delivering = false;
+  /** Processes sharing the store (Redis): commands to other owners, their changes, their deletions. */
+  readonly #cluster: TaskCluster | undefined;
+  readonly #clusterLinks: Array<() => void> = [];
+  /** Local tasks that ended, until the store's echo of their final snapshot came back (not news here). */
+  readonly #echoes = new Map<string, { readonly seq: number; readonly at: number }>();
 
   /**
    * Every change of every task, in causal order (a change made by a listener of change X comes
@@ -284,7 +295,10 @@ export class TaskManager {
       now: () => this.#clock.now(),
       timeout: storeTimeout,
       onError: (error) => this.#errors.next(error),
-      onDeleted: (id) => this.#deliver({ deleted: id }),
+      // A shared store announces every deletion to every process, this one included.
+      onDeleted: (id) => {
+        if (this.#cluster === undefined) this.#deliver({ deleted: id });
+      },
     });
     this.#machine = taskMachine.provide({
       actions: {
@@ -310,6 +324,45 @@ export class TaskManager {
     this.changes$ = this.#changes.asObservable();
     this.deletions$ = this.#deletions.asObservable();
     this.errors$ = this.#errors.asObservable();
+    this.#cluster = isClusterStore(store) ? store.cluster : undefined;
+    if (this.#cluster !== undefined) this.#join(this.#cluster);
+  }
+
+  /** Runs the commands other processes send to this one's tasks, and follows their changes. */
+  #join(cluster: TaskCluster): void {
+    this.#clusterLinks.push(cluster.onCommand((command) => this.#runCommand(command)));
+    const events: Subscription = cluster.followAll().subscribe((event) => this.#clusterEvent(event));
+    this.#clusterLinks.push(() => events.unsubscribe());
+  }
+
+  /** A command from another process for a task this one owns: through the chart, like a local call. */
+  async #runCommand(command: TaskCommand): Promise<TaskSnapshot> {
+    const { id } = command;
+    await this.#creating.get(id);
+    const live = this.#live.get(id);
+    if (live === undefined) {
+      const found = await this.#find(id);
+      throw new InvalidTransitionError(id, found.state, `task.${command.method}`);
+    }
+    const event = fromCommand(command, this.#clock.now(), () => `r${++live.asked}`);
+    if (event.type === 'task.respond' && !live.actor.getSnapshot().can(event)) return live.snapshot;
+    return this.#dispatch(id, event);
+  }
+
+  /** Another process's change or deletion; the echo of this process's own changes is dropped. */
+  #clusterEvent(event: ClusterEvent): void {
+    if (event.kind === 'deleted') {
+      this.#deliver({ deleted: event.id });
+      return;
+    }
+    const { snapshot } = event;
+    if (this.#live.has(snapshot.id) || this.#creating.has(snapshot.id)) return;
+    const echo = this.#echoes.get(snapshot.id);
+    if (echo !== undefined && snapshot.seq <= echo.seq) {
+      if (snapshot.seq === echo.seq) this.#echoes.delete(snapshot.id);
+      return;
+    }
+    this.#deliver({ remote: snapshot });
   }
 
   /** The registry actor, which owns every live task actor: for inspection and `@xstate/react`. */
@@ -636,7 +689,11 @@ export class TaskManager {
     }
     signal?.throwIfAborted();
     const live = this.#live.get(id);
-    if (live === undefined) return this.#find(id);
+    if (live === undefined) {
+      const found = await this.#find(id);
+      if (isTerminal(found.state) || this.#cluster === undefined) return found;
+      return this.#waitElsewhere(found, signal);
+    }
     return new Promise<TaskSnapshot>((resolve, reject) => {
       const onAbort = () => {
         live.listeners?.delete(listener);
@@ -649,6 +706,30 @@ export class TaskManager {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#listen(live, listener);
+    });
+  }
+
+  /** Waits for a task another process owns to end, following its changes. */
+  #waitElsewhere(found: TaskSnapshot, signal: AbortSignal | undefined): Promise<TaskSnapshot> {
+    const cluster = this.#cluster as TaskCluster;
+    return new Promise<TaskSnapshot>((resolve, reject) => {
+      const onAbort = () => {
+        follow.unsubscribe();
+        reject(signal?.reason);
+      };
+      const follow = cluster.follow(found.id, found.seq + 1).subscribe({
+        next: (snapshot) => {
+          if (!isTerminal(snapshot.state)) return;
+          signal?.removeEventListener('abort', onAbort);
+          resolve(snapshot);
+        },
+        // Deleted before it ended (its retention cannot end first), or the store closed.
+        complete: () => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#find(found.id).then(resolve, reject);
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -677,14 +758,18 @@ export class TaskManager {
       }
       const live = this.#live.get(id);
       if (live === undefined) {
+        let follow: Subscription | undefined;
         this.#find(id).then(
           (snapshot) => {
+            if (subscriber.closed) return;
             subscriber.next(snapshot);
-            subscriber.complete();
+            // A live task another process owns: its changes, in order, from the next seq on.
+            if (isTerminal(snapshot.state) || this.#cluster === undefined) subscriber.complete();
+            else follow = this.#cluster.follow(id, snapshot.seq + 1).subscribe(subscriber);
           },
           (error: unknown) => subscriber.error(error),
         );
-        return;
+        return () => follow?.unsubscribe();
       }
       let seq = -1;
       const listener: Listener = (snapshot) => {
@@ -738,6 +823,10 @@ export class TaskManager {
     }
     this.#registry.stop();
     await this.#writer.close();
+    for (const unlink of this.#clusterLinks.splice(0)) unlink();
+    // A shared store's connections and lease are the manager's to end: the call site never holds it.
+    const closable = this.#store as Store & { close?: () => Promise<void> };
+    if (this.#cluster !== undefined && typeof closable.close === 'function') await closable.close().catch(noop);
     this.#timers.clear();
     this.#changes.complete();
     this.#deletions.complete();
@@ -853,13 +942,9 @@ export class TaskManager {
       return this.#start(created, first, signal);
     };
     if (!isPromise(inserted)) return start(inserted);
-    const started = inserted.then(start);
-    const settled = started.then(
-      () => this.#creating.delete(id),
-      () => this.#creating.delete(id),
-    );
-    this.#creating.set(id, settled);
-    return started;
+    const settled = inserted.finally(() => this.#creating.delete(id));
+    this.#creating.set(id, settled.catch(noop));
+    return settled.then(start);
   }
 
   #start(actor: TaskActorRef, first: TaskSnapshot, signal: AbortSignal | undefined): MaybePromise<TaskSnapshot> {
@@ -956,11 +1041,7 @@ export class TaskManager {
    */
   #dispatch(id: string, body: TaskEvent): Promise<TaskSnapshot> {
     const live = this.#live.get(id);
-    if (live === undefined) {
-      return this.#find(id).then((found) => {
-        throw new InvalidTransitionError(id, found.state, body.type);
-      });
-    }
+    if (live === undefined) return this.#elsewhere(id, body);
     const capture: Capture = { ref: ++this.#ref, snapshot: undefined, settle: undefined };
     const outer = this.#capture;
     this.#capture = capture;
@@ -978,6 +1059,35 @@ export class TaskManager {
         reject(new InvalidTransitionError(id, live.snapshot.state, body.type));
       });
     });
+  }
+
+  /**
+   * A call for a task that is not live here: one being created waits for its creation; one another
+   * process owns gets the event through that process's chart (a shared store); a finished one
+   * refuses it.
+   */
+  async #elsewhere(id: string, body: TaskEvent): Promise<TaskSnapshot> {
+    const creating = this.#creating.get(id);
+    if (creating !== undefined) {
+      await creating;
+      if (this.#live.has(id)) return this.#dispatch(id, body);
+    }
+    const cluster = this.#cluster;
+    if (cluster === undefined || this.#writer.latest(id) !== undefined) {
+      const found = await this.#find(id);
+      throw new InvalidTransitionError(id, found.state, body.type);
+    }
+    let outcome: Awaited<ReturnType<TaskCluster['send']>>;
+    try {
+      outcome = await cluster.send(toCommand(id, body));
+    } catch (error) {
+      // The owner's own answer (InvalidTransitionError, InvalidArgumentError…) stands as it is.
+      if (error instanceof TooltaskError && !(error instanceof StoreError)) throw error;
+      throw this.#readFailed('send', id, error);
+    }
+    if (outcome.status === 'answered') return outcome.snapshot;
+    if (outcome.status === 'final') throw new InvalidTransitionError(id, outcome.snapshot.state, body.type);
+    throw new TaskNotFoundError(id);
   }
 
   #requestEvent(live: Live | undefined, options: InputRequest | undefined): TaskEvent {
@@ -1072,6 +1182,10 @@ export class TaskManager {
           if (this.#deletions.observed) this.#deletions.next(delivery.deleted);
           continue;
         }
+        if ('remote' in delivery) {
+          if (this.#changes.observed) this.#changes.next(delivery.remote);
+          continue;
+        }
         const { live, snapshot } = delivery;
         if (live.listeners !== undefined) for (const listener of live.listeners) listener(snapshot);
         if (this.#changes.observed) this.#changes.next(snapshot);
@@ -1085,12 +1199,23 @@ export class TaskManager {
 
   #ended(live: Live, snapshot: TaskSnapshot): void {
     live.listeners = undefined;
+    if (this.#cluster !== undefined) this.#expectEcho(snapshot);
     this.#expire(snapshot);
     if (this.#idle !== undefined && this.#live.size === 0) {
       const idle = this.#idle;
       this.#idle = undefined;
       idle();
     }
+  }
+
+  /** Remembers a local task's final seq until the store's event for it comes back (at most a minute). */
+  #expectEcho(snapshot: TaskSnapshot): void {
+    const now = this.#clock.now();
+    for (const [id, echo] of this.#echoes) {
+      if (now - echo.at < 60_000) break;
+      this.#echoes.delete(id);
+    }
+    this.#echoes.set(snapshot.id, { seq: snapshot.seq, at: now });
   }
 
   #expire(snapshot: TaskSnapshot): void {

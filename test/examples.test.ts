@@ -155,5 +155,5 @@ describe('documentation examples', () => {
       .replaceAll(/example-(\d{3})\.ts/g, (file, index: string) => `${all[Number(index)]?.source} (${file})`);
     expect(report, `examples that do not compile:\n${report}`).toBe('');
     expect(result.status).toBe(0);
-  });
+  }, 180_000);
 });

@@ -180,8 +180,12 @@ export class StoreWriter {
     }
     this.#closed = true;
     if (![...this.#chains.values()].some((chain) => chain.writing !== undefined)) return;
-    await new Promise<void>((resolve) => {
+    // Each write is awaited at most the store timeout: a store that never answers cannot hold dispose.
+    const drained = new Promise<void>((resolve) => {
       this.#drained = resolve;
+    });
+    await bounded(drained, this.#options, () => this.#timeoutError()).catch(() => {
+      this.#drained = undefined;
     });
   }
 
