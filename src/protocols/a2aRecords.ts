@@ -1,6 +1,5 @@
 import type { Artifact, Message, Task, TaskStatus } from '@a2a-js/sdk';
 import { type ExecutionEventBus, type OwnerResolver, resolveUserScope, ServerCallContext } from '@a2a-js/sdk/server';
-import type { Subscribable } from 'rxjs';
 import type { TaskManager } from '../manager.js';
 import type { TaskSnapshot } from '../task.js';
 import { type A2ABinding, artifactsOf, BINDING, statusOf } from './a2aMapping.js';
@@ -79,10 +78,8 @@ export function sideOf(manager: TaskManager): A2ASide {
     const records = new Map<string, A2ARecord>();
     side = { records, views: new WeakMap(), buses: new Map(), answering: new Set() };
     sides.set(manager, side);
-    // A record goes with its task. `deletions$` is the manager's stream of deleted ids; on a manager
-    // without it, a record goes when a load finds its task gone.
-    const { deletions$ } = manager as { readonly deletions$?: Subscribable<string> };
-    deletions$?.subscribe({ next: (id) => records.delete(id) });
+    // A record goes with its task (retention, `remove`).
+    manager.deletions$.subscribe((id) => records.delete(id));
   }
   return side;
 }
