@@ -246,12 +246,12 @@ for _, node in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
       if task[1] and not isFinal(task[3]) then
         local seq = tonumber(task[2]) + 1
         local t = now()
-        local message = cjson.encode('Task \`' .. id .. '\` was lost: its process (node ' .. node .. ') stopped renewing its lease')
+        local message = cjson.encode('Task \`' .. id .. '\` was lost: its owner \`' .. node .. '\` stopped renewing its lease')
         local patch = '{"state":"failed","seq":' .. seq .. ',"updatedAt":' .. t .. ',"completedAt":' .. t
           .. ',"awaiting":{"$t":"u"},"inputRequests":{"$t":"u"},"value":"failed","event":"task.lost"'
           .. ',"error":{"$t":"e","name":"TaskLostError","message":' .. message
           .. ',"fields":{"name":"TaskLostError","code":"TASK_LOST","taskId":' .. cjson.encode(id)
-          .. ',"nodeId":' .. cjson.encode(node) .. '}}}'
+          .. ',"owner":' .. cjson.encode(node) .. '}}}'
         write(id, '{"$p":' .. patch .. ',"$b":' .. task[1] .. '}', seq, 'failed', task[4] or '', '', '', ARGV[2], ARGV[3], ARGV[4])
         reaped[#reaped + 1] = id
       end
