@@ -362,17 +362,17 @@ export class RedisTaskCluster implements TaskCluster {
     for (const subscriber of this.#everything) subscriber.next({ kind: 'snapshot', snapshot });
   }
 
-  /** Delivers what the task's stream holds from the follower's seq on, then what came meanwhile. */
+  /** Delivers what the task's history holds from the follower's seq on, then what came meanwhile. */
   async #catchUp(id: string, follower: Follower): Promise<void> {
-    const entries = await this.#connection.call<StreamEntry[]>([
-      'XRANGE',
-      this.#connection.key(`e:${id}`),
-      `0-${follower.next + 1}`,
-      '+',
-    ]);
-    const first = entries[0];
-    if (first === undefined || seqOf(first[0]) > follower.next) {
-      // Nothing kept from that seq (trimmed, or the stream's grace ended): the latest snapshot is next.
+    const history = (await this.#connection.call<string[]>(['LRANGE', this.#connection.key(`h:${id}`), '0', '-1'])).map(
+      (entry) => {
+        const colon = entry.indexOf(':');
+        return { seq: Number(entry.slice(0, colon)), encoded: entry.slice(colon + 1) };
+      },
+    );
+    const first = history[0];
+    if (first === undefined || first.seq > follower.next) {
+      // Nothing kept from that seq (trimmed, or the history's grace ended): the latest snapshot is next.
       const encoded = await this.#connection.call<string | null>(['HGET', this.#connection.key(`t:${id}`), 'v']);
       if (encoded === null) {
         follower.subscriber.complete();
@@ -380,7 +380,7 @@ export class RedisTaskCluster implements TaskCluster {
       }
       deliver(follower, decodeSnapshot(encoded));
     }
-    for (const [, fields] of entries) deliver(follower, decodeSnapshot(toRecord(fields).v as string));
+    for (const entry of history) if (entry.seq >= follower.next) deliver(follower, decodeSnapshot(entry.encoded));
     follower.caughtUp = true;
     for (const snapshot of follower.buffered.splice(0)) deliver(follower, snapshot);
   }
@@ -391,11 +391,6 @@ function deliver(follower: Follower, snapshot: TaskSnapshot): void {
   follower.next = snapshot.seq + 1;
   follower.subscriber.next(snapshot);
   if (isTerminal(snapshot.state)) follower.subscriber.complete();
-}
-
-/** The seq a task stream entry id (`0-<seq + 1>`) stands for. */
-function seqOf(entryId: string): number {
-  return Number(entryId.slice(entryId.indexOf('-') + 1)) - 1;
 }
 
 function toRecord(fields: string[]): Record<string, string> {

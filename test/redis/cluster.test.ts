@@ -39,7 +39,7 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
 
   it('gives the latest snapshot when the stream no longer holds the seq asked for', async () => {
     const namespace = freshNamespace();
-    const owner = open(namespace, { streamLength: 1 });
+    const owner = open(namespace, { historyLength: 1 });
     await owner.insert(snap('a', 0));
     for (let seq = 1; seq <= 300; seq++) await owner.save(snap('a', seq));
     const first = await firstValueFrom(open(namespace).cluster.follow('a', 1));
