@@ -14,6 +14,11 @@ export interface RedisClusterOptions {
   readonly lease: number;
   readonly commandTimeout: number;
   readonly onError: (error: Error) => void;
+  /**
+   * A connection of its own for renewing the lease and reaping: on the store's connection a
+   * renewal would wait behind every write queued before it, and a busy node would lose its lease.
+   */
+  readonly heartbeat: RedisConnection;
 }
 
 /** One `follow()` subscription: what it has delivered, and what came while it caught up. */
@@ -48,6 +53,7 @@ const REAP_BATCH = '1000';
 export class RedisTaskCluster implements TaskCluster {
   readonly nodeId: string;
   readonly #connection: RedisConnection;
+  readonly #beat: RedisConnection;
   readonly #limits: StreamLimits;
   readonly #lease: string;
   readonly #commandTimeout: number;
@@ -68,6 +74,7 @@ export class RedisTaskCluster implements TaskCluster {
 
   constructor(connection: RedisConnection, limits: StreamLimits, options: RedisClusterOptions) {
     this.#connection = connection;
+    this.#beat = options.heartbeat;
     this.#limits = limits;
     this.nodeId = options.nodeId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
     this.#lease = String(Math.max(1, Math.round(options.lease)));
@@ -194,7 +201,7 @@ export class RedisTaskCluster implements TaskCluster {
   heartbeat(): void {
     if (!this.#leased || this.#closed || this.#beating) return;
     this.#beating = true;
-    this.#connection
+    this.#beat
       .run<number>(renewLease, [this.nodeId, this.#lease])
       .then((held) => {
         if (held === 0)
@@ -260,7 +267,7 @@ export class RedisTaskCluster implements TaskCluster {
   }
 
   async #reap(self: string): Promise<string[]> {
-    return this.#connection.run<string[]>(reapLost, [
+    return this.#beat.run<string[]>(reapLost, [
       this.#limits.task,
       this.#limits.events,
       this.#limits.grace,

@@ -76,6 +76,7 @@ export class RedisStore implements ClusterStore {
   readonly expires = true;
   readonly cluster: RedisTaskCluster;
   readonly #connection: RedisConnection;
+  readonly #heartbeatConnection: RedisConnection;
   readonly #limits: StreamLimits;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #inserts = 0;
@@ -128,7 +129,18 @@ export class RedisStore implements ClusterStore {
       scripts: SCRIPTS,
       prepare: () => this.cluster.join(),
     });
+    const beatClient = client.duplicate();
+    beatClient.on('error', onError);
+    this.#heartbeatConnection = new RedisConnection({
+      client: beatClient,
+      owned: true,
+      namespace,
+      timeout,
+      scripts: SCRIPTS,
+      prepare: async () => {},
+    });
     this.cluster = new RedisTaskCluster(this.#connection, this.#limits, {
+      heartbeat: this.#heartbeatConnection,
       nodeId: options.nodeId,
       lease,
       commandTimeout: options.commandTimeout ?? timeout,
@@ -212,7 +224,7 @@ export class RedisStore implements ClusterStore {
     this.#closed = true;
     clearInterval(this.#heartbeat);
     await this.cluster.close();
-    await this.#connection.close();
+    await Promise.all([this.#connection.close(), this.#heartbeatConnection.close()]);
   }
 
   async #slice(
