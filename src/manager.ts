@@ -300,6 +300,8 @@ export class TaskManager {
       timers: this.#timers,
       now: () => this.#clock.now(),
       timeout: storeTimeout,
+      // A shared store publishes each write to the other processes: they must see every change.
+      everySnapshot: isClusterStore(store),
       onError: (error) => this.#errors.next(error),
       // A shared store announces every deletion to every process, this one included.
       onDeleted: (id) => {

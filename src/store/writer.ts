@@ -16,6 +16,11 @@ export interface WriterOptions {
   readonly onError: (error: StoreError) => void;
   /** A task's delete was acknowledged (it was there). */
   readonly onDeleted: (id: string) => void;
+  /**
+   * Write every snapshot, not only the latest: for a store that publishes each write to other
+   * processes (a cluster store), whose followers must see every change. Default: false.
+   */
+  readonly everySnapshot?: boolean;
 }
 
 /** A call waiting until the store holds `seq` or newer. */
@@ -30,6 +35,8 @@ interface Chain {
   readonly id: string;
   /** The newest snapshot handed to the writer: what reads answer until the store has it. */
   latest: TaskSnapshot | undefined;
+  /** With `everySnapshot`: the snapshots not yet written, oldest first. */
+  readonly queue: TaskSnapshot[];
   /** The highest `seq` the store acknowledged, or -1. */
   acked: number;
   /** The `seq` of the write under way, if one is. */
@@ -101,6 +108,7 @@ export class StoreWriter {
     const chain = this.#chains.get(task.id);
     if (chain !== undefined) {
       chain.latest = task;
+      if (this.#options.everySnapshot === true) chain.queue.push(task);
       if (chain.writing === undefined && chain.retry === undefined && !chain.deleting) this.#write(chain);
       return;
     }
@@ -109,7 +117,9 @@ export class StoreWriter {
     try {
       answer = this.#options.store.save(task);
     } catch (error) {
-      this.#failed(this.#chain(task), task.seq, error);
+      const failed = this.#chain(task);
+      if (this.#options.everySnapshot === true) failed.queue.push(task);
+      this.#failed(failed, task.seq, error);
       return;
     }
     if (!isPromise(answer)) return;
@@ -212,6 +222,7 @@ export class StoreWriter {
       chain = {
         id,
         latest: undefined,
+        queue: [],
         acked: -1,
         writing: undefined,
         failedThrough: -1,
@@ -228,7 +239,7 @@ export class StoreWriter {
   }
 
   #write(chain: Chain): void {
-    const task = chain.latest;
+    const task = this.#options.everySnapshot === true ? this.#oldest(chain) : chain.latest;
     if (task === undefined || chain.acked >= task.seq) {
       this.#next(chain);
       return;
@@ -244,6 +255,13 @@ export class StoreWriter {
     }
     if (isPromise(answer)) this.#settle(chain, task, answer);
     else this.#acked(chain, task.seq);
+  }
+
+  /** The oldest snapshot the store does not have yet (`everySnapshot`). */
+  #oldest(chain: Chain): TaskSnapshot | undefined {
+    const queue = chain.queue;
+    while (queue.length > 0 && (queue[0] as TaskSnapshot).seq <= chain.acked) queue.shift();
+    return queue[0] ?? chain.latest;
   }
 
   #settle(chain: Chain, task: TaskSnapshot, answer: Promise<void>): void {

@@ -109,6 +109,22 @@ describe.skipIf(!hasRedis())('managers in several processes on one Redis namespa
     expect(seen.at(-1)?.state).toBe('complete');
   });
 
+  it('follows every change of a busy task from B, none skipped: 50 progress calls in one go', async () => {
+    const [a, b] = (await managers(2)) as [TaskManager, TaskManager];
+    const work = controlledWork();
+    const { id } = await a.run(work.work);
+    const seen: number[] = [];
+    const done = new Promise<void>((resolve) =>
+      b.subscribe(id).subscribe({ next: (task) => seen.push(task.seq), complete: resolve }),
+    );
+    await until(() => seen.length > 0);
+    for (let step = 1; step <= 50; step++) work.context?.progress(step / 51);
+    work.resolve('done');
+    await done;
+    expect(seen).toEqual(seen.map((_, index) => (seen[0] as number) + index));
+    expect(seen.at(-1)).toBe(52);
+  });
+
   it('shows every process’s changes on every changes$, each once', async () => {
     const [a, b] = (await managers(2)) as [TaskManager, TaskManager];
     const onA: string[] = [];
