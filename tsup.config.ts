@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     react: 'src/react.ts',
+    chart: 'src/chart.ts',
+    inspector: 'src/inspector.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
   },
@@ -14,5 +16,5 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   // Peers, and the optional SDKs reached through their subpaths: never bundled.
-  external: ['xstate', 'rxjs', 'react', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
+  external: ['xstate', 'rxjs', 'react', 'esbuild', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
 });
