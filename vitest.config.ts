@@ -6,7 +6,7 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { searchForWorkspaceRoot } from 'vite';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { browserProblem, chromiumPath, skippedBanner } from './vitest.browser.js';
+import { browserProblem, chromiumArgs, chromiumPath, skippedBanner } from './vitest.browser.js';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // Storybook's test plugin would otherwise report usage over the network.
@@ -30,15 +30,7 @@ function browser(name: string) {
     provider: playwright({
       launchOptions: {
         executablePath: chromiumPath,
-        args: [
-          '--no-sandbox',
-          '--disable-dev-shm-usage',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: [...chromiumArgs],
       },
     }),
     instances: [{ browser: 'chromium' as const, name }],

@@ -16,6 +16,11 @@ export interface ChartHighlight {
   readonly value?: StateValue | undefined;
   /** The type of the event that led to `value`: the transitions it took are highlighted. */
   readonly event?: string | undefined;
+  /**
+   * The state value before `event`, to tell which of the transitions on that event was taken.
+   * Optional: a drawing that was painted before remembers the value it showed.
+   */
+  readonly previous?: StateValue | undefined;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -272,7 +277,9 @@ const previousActive = new WeakMap<SVGSVGElement, ReadonlySet<string>>();
  */
 export function paintStatechart(svg: SVGSVGElement, layout: ChartLayout, highlight: ChartHighlight = {}): void {
   const active = highlight.value === undefined ? new Set<string>() : activeStateIds(layout.id, highlight.value);
-  const taken = takenTransitions(layout, active, highlight.event, previousActive.get(svg));
+  const previous =
+    highlight.previous === undefined ? previousActive.get(svg) : activeStateIds(layout.id, highlight.previous);
+  const taken = takenTransitions(layout, active, highlight.event, previous);
   previousActive.set(svg, active);
   svg.querySelectorAll<SVGGElement>('g.tt-state').forEach((group) => {
     const id = group.getAttribute('data-state-id') ?? '';

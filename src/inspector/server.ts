@@ -218,7 +218,9 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
     close: async () => {
       feed.stop();
       for (const response of streams) response.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

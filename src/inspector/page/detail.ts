@@ -61,7 +61,12 @@ export class TaskDetail {
       h('span', { class: 'state', 'data-state': shown, 'data-testid': 'detail-state' }, shown),
     );
     this.#showActions(task.id, task.state, task.awaiting);
-    const highlight = { value: detail.value as StateValue, event: detail.event };
+    const before = detail.timeline.at(-2);
+    const highlight = {
+      value: detail.value as StateValue,
+      event: detail.event,
+      previous: before === undefined ? undefined : (before.value as StateValue),
+    };
     if (this.#drawing === undefined && this.#chart !== undefined) {
       this.#drawing = drawStatechart(this.#chartBox, this.#chart, highlight);
     } else {
