@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTaskManager, type TaskManager } from '../src/index.js';
-import { type Inspector, serveInspector } from '../src/inspector.js';
 import type { WireChanges, WireReset, WireTask } from '../src/inspector/wire.js';
+import { type Inspector, serveInspector } from '../src/inspector.js';
 import { controlledWork, flush } from './helpers.js';
 
 let manager: TaskManager | undefined;
@@ -37,23 +37,25 @@ async function readStream(
 ): Promise<Message[]> {
   const response = await fetch(`${base}api/events`, { headers });
   expect(response.status).toBe(200);
-  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
   const messages: Message[] = [];
   let buffer = '';
   while (!until(messages)) {
     const { done, value } = await reader.read();
     if (done) break;
-    buffer += value;
+    buffer += decoder.decode(value, { stream: true });
     for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const fields = Object.fromEntries(
+      const fields: Record<string, string> = Object.fromEntries(
         block
           .split('\n')
           .filter((line) => !line.startsWith(':'))
           .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
       );
-      if (fields.id !== undefined) messages.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data) });
+      const { id, event = '', data = 'null' } = fields;
+      if (id !== undefined) messages.push({ id: Number(id), event, data: JSON.parse(data) });
     }
   }
   await reader.cancel();
@@ -108,7 +110,9 @@ describe('serveInspector security', () => {
     const ok = await fetch(`${base}api/chart`, { headers: auth });
     expect(ok.status).toBe(200);
     for (const response of [other, preflight, ok]) {
-      expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+      const names: string[] = [];
+      response.headers.forEach((_value, name) => names.push(name));
+      expect(names.filter((name) => name.startsWith('access-control-'))).toEqual([]);
     }
     expect((await manager.get('a')).state).toBe('pending');
   });
@@ -130,8 +134,13 @@ describe('serveInspector security', () => {
     await on.manager.create('b');
     expect((await fetch(`${on.base}api/tasks/b/cancel`, { headers: on.auth })).status).toBe(405);
     expect(
-      (await fetch(`${on.base}api/tasks/b/cancel`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }))
-        .status,
+      (
+        await fetch(`${on.base}api/tasks/b/cancel`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
     ).toBe(401);
     const cancelled = await fetch(`${on.base}api/tasks/b/cancel`, {
       method: 'POST',
@@ -177,7 +186,9 @@ describe('serveInspector stream', () => {
     await manager.create('early');
     const work = controlledWork();
     const messages = readStream(base, auth, (seen) =>
-      seen.some((message) => (message.data as WireChanges).rows?.some((row) => row[0] === 'run' && row[1] === 'complete')),
+      seen.some((message) =>
+        (message.data as WireChanges).rows?.some((row) => row[0] === 'run' && row[1] === 'complete'),
+      ),
     );
     await flush();
     await manager.run(work.work, { id: 'run' });
@@ -187,7 +198,9 @@ describe('serveInspector stream', () => {
     const all = await messages;
     expect(all[0]?.event).toBe('reset');
     expect((all[0]?.data as WireReset).rows.map((row) => row[0])).toEqual(['early']);
-    const runRows = all.slice(1).flatMap((message) => (message.data as WireChanges).rows.filter((row) => row[0] === 'run'));
+    const runRows = all
+      .slice(1)
+      .flatMap((message) => (message.data as WireChanges).rows.filter((row) => row[0] === 'run'));
     expect(runRows.map((row) => [row[1], row[7]])).toEqual([
       ['pending', 0],
       ['running', 1],
@@ -216,7 +229,11 @@ describe('serveInspector stream', () => {
       ['a', 2],
     ]);
     // Up to date: resuming from the latest number brings nothing again.
-    const again = await readStream(base, { ...auth, 'last-event-id': String(resumed[0]?.id) }, (seen) => seen.length >= 1);
+    const again = await readStream(
+      base,
+      { ...auth, 'last-event-id': String(resumed[0]?.id) },
+      (seen) => seen.length >= 1,
+    );
     expect((again[0]?.data as WireChanges).rows).toEqual([]);
     // A number the server never sent: the page gets everything again.
     const unknown = await readStream(base, { ...auth, 'last-event-id': '999999' }, (seen) => seen.length >= 1);

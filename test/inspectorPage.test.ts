@@ -1,8 +1,8 @@
 import { type Browser, chromium, type Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserProblem, chromiumArgs, chromiumPath, skippedBanner } from '../vitest.browser.js';
 import { createTaskManager, TaskCancelledError, type TaskManager } from '../src/index.js';
 import { type Inspector, serveInspector } from '../src/inspector.js';
+import { browserProblem, chromiumArgs, chromiumPath, skippedBanner } from '../vitest.browser.js';
 import { type ControlledWork, controlledWork, flush } from './helpers.js';
 
 /**
@@ -102,12 +102,22 @@ describe.skipIf(problem !== undefined)('the inspector page in Chromium', () => {
     await row(page, 'job-0').click();
     await page.waitForSelector('.chart svg [data-active="true"]');
     const lit = () =>
-      page.locator('.chart [data-kind][data-active="true"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-state-id')));
+      page
+        .locator('.chart [data-kind][data-active="true"]')
+        .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-state-id')));
     await expect
       .poll(lit)
-      .toEqual(['task.running', 'task.running.work', 'task.running.work.working', 'task.running.client', 'task.running.client.awaiting']);
+      .toEqual([
+        'task.running',
+        'task.running.work',
+        'task.running.work.working',
+        'task.running.client',
+        'task.running.client.awaiting',
+      ]);
     const taken = () =>
-      page.locator('.chart [data-taken="true"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-event')));
+      page
+        .locator('.chart [data-taken="true"]')
+        .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-event')));
     await expect.poll(taken).toEqual(['task.requestInput']);
     await expect
       .poll(() => page.getByTestId('timeline').locator('td.event').allTextContents())
@@ -165,20 +175,25 @@ describe.skipIf(problem !== undefined)('the inspector page in Chromium', () => {
     await manager.create('last');
     const expected = (await manager.list()).map((task) => [task.id, task.state, task.seq]).sort();
     const shown = () =>
-      page.evaluate((ids: string[]) => {
-        const { table } = (
-          globalThis as unknown as {
-            tooltaskInspector: { table: { size: number; get(id: string): { state: string; seq: number } | undefined } };
-          }
-        ).tooltaskInspector;
-        return {
-          size: table.size,
-          rows: ids.map((id) => {
-            const known = table.get(id);
-            return [id, known?.state, known?.seq];
-          }),
-        };
-      }, expected.map(([id]) => id as string));
+      page.evaluate(
+        (ids: string[]) => {
+          const { table } = (
+            globalThis as unknown as {
+              tooltaskInspector: {
+                table: { size: number; get(id: string): { state: string; seq: number } | undefined };
+              };
+            }
+          ).tooltaskInspector;
+          return {
+            size: table.size,
+            rows: ids.map((id) => {
+              const known = table.get(id);
+              return [id, known?.state, known?.seq];
+            }),
+          };
+        },
+        expected.map(([id]) => id as string),
+      );
     await expect.poll(shown).toEqual({ size: expected.length, rows: expected });
   });
 
