@@ -111,7 +111,9 @@ describe('serveInspector security', () => {
     expect(ok.status).toBe(200);
     for (const response of [other, preflight, ok]) {
       const names: string[] = [];
-      response.headers.forEach((_value, name) => names.push(name));
+      response.headers.forEach((_value, name) => {
+        names.push(name);
+      });
       expect(names.filter((name) => name.startsWith('access-control-'))).toEqual([]);
     }
     expect((await manager.get('a')).state).toBe('pending');
@@ -197,7 +199,7 @@ describe('serveInspector stream', () => {
     work.resolve('done');
     const all = await messages;
     expect(all[0]?.event).toBe('reset');
-    expect((all[0]?.data as WireReset).rows.map((row) => row[0])).toEqual(['early']);
+    expect(((all[0] as Message).data as WireReset).rows.map((row) => row[0])).toEqual(['early']);
     const runRows = all
       .slice(1)
       .flatMap((message) => (message.data as WireChanges).rows.filter((row) => row[0] === 'run'));
@@ -222,7 +224,7 @@ describe('serveInspector stream', () => {
     await manager.update('a', 0.5, 'half');
     const resumed = await readStream(base, { ...auth, 'last-event-id': String(last) }, (seen) => seen.length >= 1);
     expect(resumed[0]?.event).toBe('changes');
-    const rows = (resumed[0]?.data as WireChanges).rows.map((row) => [row[0], row[7]]);
+    const rows = ((resumed[0] as Message).data as WireChanges).rows.map((row) => [row[0], row[7]]);
     expect(rows).toEqual([
       ['a', 1],
       ['b', 0],
@@ -234,7 +236,7 @@ describe('serveInspector stream', () => {
       { ...auth, 'last-event-id': String(resumed[0]?.id) },
       (seen) => seen.length >= 1,
     );
-    expect((again[0]?.data as WireChanges).rows).toEqual([]);
+    expect(((again[0] as Message).data as WireChanges).rows).toEqual([]);
     // A number the server never sent: the page gets everything again.
     const unknown = await readStream(base, { ...auth, 'last-event-id': '999999' }, (seen) => seen.length >= 1);
     expect(unknown[0]?.event).toBe('reset');
