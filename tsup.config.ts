@@ -11,7 +11,9 @@ export default defineConfig({
   },
   format: ['esm'],
   target: 'node20',
-  dts: true,
+  // The manager implements Symbol.asyncDispose: consumers on lib ES2023 need the disposable lib to
+  // read its types (TS2550 otherwise); a lib reference adds it without clashing with theirs.
+  dts: { banner: '/// <reference lib="esnext.disposable" />' },
   sourcemap: true,
   clean: true,
   treeshake: true,
