@@ -59,7 +59,7 @@ export function takenTransitions(
   previous: ReadonlySet<string> | undefined,
 ): Set<string> {
   const taken = new Set<string>();
-  if (event === undefined) return taken;
+  if (event === undefined || event === '') return taken;
   if (event === 'task.create' || event === 'xstate.init') {
     taken.add(`${layout.id}.#initial:0:0`);
     return taken;

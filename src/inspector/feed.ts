@@ -266,7 +266,8 @@ function eventOf(
   before: StateValue | undefined,
   value: StateValue,
 ): string {
-  if (previous === undefined) return next.seq === 0 ? 'task.create' : 'task.update';
+  // A task first seen after its creation (the inspector started later): its last event is unknown.
+  if (previous === undefined) return next.seq === 0 ? 'task.create' : '';
   switch (next.state) {
     case 'complete':
       return isWorking(before) ? 'xstate.done.actor.work' : 'task.complete';

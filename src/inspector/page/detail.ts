@@ -92,7 +92,7 @@ export class TaskDetail {
           'tr',
           { 'data-seq': String(entry.seq) },
           h('td', {}, String(entry.seq)),
-          h('td', { class: 'event' }, entry.event),
+          h('td', { class: 'event' }, entry.event === '' ? '(before the inspector started)' : entry.event),
           h('td', {}, clock(entry.at)),
           h('td', {}, entry.snapshot.state),
           h('td', {}, h('details', {}, h('summary', {}, 'snapshot'), h('pre', {}, pretty(entry.snapshot)))),

@@ -182,6 +182,7 @@ function renderRows(): void {
     const row: Row | undefined = entry === undefined ? undefined : (table.get(entry.id) ?? entry);
     if (row === undefined) {
       element.hidden = true;
+      delete element.dataset.id;
       continue;
     }
     element.hidden = false;
