@@ -6,6 +6,7 @@ import { age, h } from './dom.js';
 import { follow, type StreamMessage, type StreamStatus } from './stream.js';
 import { type Query, type Row, SHOWN, type Shown, TaskTable } from './table.js';
 
+performance.mark('tooltask-inspector-script');
 const ROW_HEIGHT = 28;
 const OVERSCAN = 8;
 /** The last frames' durations (ms), read by the benchmark: `tooltaskInspector.frames`. */
@@ -288,6 +289,7 @@ if (token === '') {
       follow(
         token,
         (message) => {
+          if (message.kind === 'reset') performance.mark('tooltask-inspector-reset');
           inbox.push(message);
           schedule();
         },

@@ -40,17 +40,21 @@ export function follow(
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        // Look for the end of a message only in what arrived (and the byte before): a reset with
+        // 100,000 tasks comes in hundreds of chunks.
+        let from = Math.max(0, buffer.length - 1);
         buffer += value;
-        let end = buffer.indexOf('\n\n');
+        let end = buffer.indexOf('\n\n', from);
         while (end >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
+          from = 0;
           const message = parse(block);
           if (message !== undefined) {
             last = message.n;
             onMessage(message);
           }
-          end = buffer.indexOf('\n\n');
+          end = buffer.indexOf('\n\n', from);
         }
       }
     } catch {
