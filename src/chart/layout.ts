@@ -1,4 +1,3 @@
-import elk from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { StateNodeJSON, StateNodeKind, TransitionJSON } from '../inspect.js';
 
@@ -191,8 +190,10 @@ export async function layoutStatechart(chart: StateNodeJSON, options: LayoutOpti
       'elk.padding': '[top=12,left=12,bottom=12,right=12]',
     },
   };
-  // The CommonJS build is its own `default` too, which every loader (Node, esbuild, Vite) agrees on.
-  const laid = await new elk.default().layout(graph);
+  // Loaded on the first layout: a page that never draws a chart never runs ELK's 1.4 MB. The
+  // CommonJS build is its own `default` too, which every loader (Node, esbuild, Vite) agrees on.
+  const elk = await import('elkjs/lib/elk.bundled.js');
+  const laid = await new elk.default.default().layout(graph);
 
   const states: ChartState[] = [];
   const visit = (node: ElkNode) => {

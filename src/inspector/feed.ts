@@ -20,7 +20,7 @@ import type {
 export const TIMELINE_LIMIT = 100;
 /** How many tasks keep a timeline: those that changed last. */
 export const TIMELINES_KEPT = 10_000;
-/** How many changes a reconnecting page can resume across; older, it is sent everything again. */
+/** How many changes (at least) a reconnecting page can resume across; older, it is sent everything again. */
 export const REPLAY_LIMIT = 50_000;
 
 interface Entry {
@@ -92,9 +92,10 @@ export class InspectorFeed {
         this.#queue({ rows: [], deleted: [], registry: next });
       }),
     );
+    // What the manager had before: part of every page's first message, so not logged as changes.
     for (const snapshot of await manager.list()) {
       const known = this.#rows.get(snapshot.id);
-      if (known === undefined || known.snapshot.seq < snapshot.seq) this.#changed(snapshot);
+      if (known === undefined || known.snapshot.seq < snapshot.seq) this.#changed(snapshot, false);
     }
   }
 
@@ -156,7 +157,7 @@ export class InspectorFeed {
     };
   }
 
-  #changed(snapshot: TaskSnapshot): void {
+  #changed(snapshot: TaskSnapshot, log = true): void {
     const known = this.#rows.get(snapshot.id);
     if (known !== undefined && known.snapshot.seq >= snapshot.seq && known.snapshot.createdAt === snapshot.createdAt) {
       return;
@@ -176,7 +177,7 @@ export class InspectorFeed {
     ];
     this.#rows.set(snapshot.id, { snapshot, row });
     this.#record(snapshot, replaced ? undefined : known?.snapshot);
-    this.#queue({ rows: [row], deleted: [] });
+    if (log) this.#queue({ rows: [row], deleted: [] });
   }
 
   #deleted(id: string): void {
@@ -213,7 +214,8 @@ export class InspectorFeed {
   #queue(changes: WireChanges): void {
     for (const row of changes.rows) this.#log.push({ n: ++this.#n, row });
     for (const deleted of changes.deleted) this.#log.push({ n: ++this.#n, deleted });
-    if (this.#log.length > REPLAY_LIMIT) this.#log.splice(0, this.#log.length - REPLAY_LIMIT);
+    // Trimmed in bulk, so each change costs O(1): between REPLAY_LIMIT and twice that are kept.
+    if (this.#log.length > 2 * REPLAY_LIMIT) this.#log.splice(0, this.#log.length - REPLAY_LIMIT);
     let pending = this.#pending;
     if (pending === undefined) {
       pending = { rows: [], deleted: [] };

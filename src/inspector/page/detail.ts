@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { StateValue } from 'xstate';
-import { drawStatechart, type StatechartDrawing } from '../../chart/render.js';
+import { type ChartHighlight, drawStatechart, type StatechartDrawing } from '../../chart/render.js';
 import type { StateNodeJSON } from '../../inspect.js';
 import type { WireTask } from '../wire.js';
 import { clock, h, pretty } from './dom.js';
@@ -20,6 +20,7 @@ export class TaskDetail {
   #drawing: StatechartDrawing | undefined;
   #chart: StateNodeJSON | undefined;
   #id: string | undefined;
+  #highlight: ChartHighlight | undefined;
   actionsEnabled = false;
   onAction: (id: string, action: Action) => void = () => {};
 
@@ -29,6 +30,10 @@ export class TaskDetail {
 
   set chart(chart: StateNodeJSON) {
     this.#chart = chart;
+    // A task opened before the chart arrived is drawn now.
+    if (this.#highlight !== undefined && this.#drawing === undefined) {
+      this.#drawing = drawStatechart(this.#chartBox, chart, this.#highlight);
+    }
   }
 
   get id(): string | undefined {
@@ -40,6 +45,7 @@ export class TaskDetail {
     this.#id = id;
     this.#drawing?.destroy();
     this.#drawing = undefined;
+    this.#highlight = undefined;
     this.element.replaceChildren(this.#heading, this.#actions, h('h3', {}, 'Statechart'), this.#chartBox, this.#body);
     this.#heading.replaceChildren(h('h2', {}, id), h('p', { class: 'empty' }, 'Loading…'));
     this.#actions.replaceChildren();
@@ -62,11 +68,12 @@ export class TaskDetail {
     );
     this.#showActions(task.id, task.state, task.awaiting);
     const before = detail.timeline.at(-2);
-    const highlight = {
+    const highlight: ChartHighlight = {
       value: detail.value as StateValue,
       event: detail.event,
       previous: before === undefined ? undefined : (before.value as StateValue),
     };
+    this.#highlight = highlight;
     if (this.#drawing === undefined && this.#chart !== undefined) {
       this.#drawing = drawStatechart(this.#chartBox, this.#chart, highlight);
     } else {

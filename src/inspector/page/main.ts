@@ -280,20 +280,18 @@ function showStatus(next: StreamStatus): void {
 if (token === '') {
   showStatus('unauthorized');
 } else {
+  follow(
+    token,
+    (message) => {
+      if (message.kind === 'reset') performance.mark('tooltask-inspector-reset');
+      inbox.push(message);
+      schedule();
+    },
+    showStatus,
+  );
   api('/api/chart')
     .then(async (response) => {
       if (response.ok) detail.chart = (await response.json()) as StateNodeJSON;
     })
-    .catch(() => {})
-    .finally(() => {
-      follow(
-        token,
-        (message) => {
-          if (message.kind === 'reset') performance.mark('tooltask-inspector-reset');
-          inbox.push(message);
-          schedule();
-        },
-        showStatus,
-      );
-    });
+    .catch(() => {});
 }
