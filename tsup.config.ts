@@ -8,6 +8,7 @@ export default defineConfig({
     inspector: 'src/inspector.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
+    'redis/index': 'src/redis/index.ts',
   },
   format: ['esm'],
   target: 'node20',
@@ -18,5 +19,14 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   // Peers, and the optional SDKs reached through their subpaths: never bundled.
-  external: ['xstate', 'rxjs', 'react', 'esbuild', /^@modelcontextprotocol\/sdk(\/|$)/, /^@a2a-js\/sdk(\/|$)/],
+  external: [
+    'xstate',
+    'rxjs',
+    'react',
+    'esbuild',
+    /^@modelcontextprotocol\/sdk(\/|$)/,
+    /^@a2a-js\/sdk(\/|$)/,
+    /^redis(\/|$)/,
+    /^@redis\//,
+  ],
 });

@@ -43,6 +43,7 @@ const node: TestProjectInlineConfiguration = {
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'test/browser/**'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+    setupFiles: ['./test/setup/noUncaught.ts'],
     ...(problem === undefined ? {} : { globalSetup: ['./vitest.browser.ts'] }),
     testTimeout: 20_000,
   },

@@ -1,6 +1,6 @@
-import { type ActorRefFrom, assign, fromPromise, not, type SnapshotFrom, setup } from 'xstate';
+import { type ActorRefFrom, and, assign, fromPromise, not, type SnapshotFrom, setup } from 'xstate';
 import { TaskCancelledError, TaskTimeoutError } from '../src/errors.js';
-import type { TaskAwaiting, TaskMetadata } from '../src/task.js';
+import type { TaskAwaiting, TaskInputRequest, TaskInputRequests, TaskMetadata } from '../src/task.js';
 
 /**
  * How a task's work ended, as data: the work never rejects into the chart, so the time it ended
@@ -21,25 +21,38 @@ export interface TaskWorkRunner {
  * The task chart's events. Each carries `at`, the time it happened on the manager's clock, so the
  * chart is a pure function of its input and events: replayable, and simulated-time friendly.
  */
-export type TaskEvent =
-  | { readonly type: 'task.start'; readonly at: number }
-  | {
-      readonly type: 'task.progress';
-      readonly progress: number;
-      readonly message?: string | undefined;
-      readonly at: number;
-    }
-  | { readonly type: 'task.complete'; readonly result?: unknown; readonly at: number }
-  | { readonly type: 'task.fail'; readonly error: Error; readonly at: number }
-  | { readonly type: 'task.cancel'; readonly reason?: string | undefined; readonly at: number }
-  | { readonly type: 'task.timeout'; readonly at: number }
+export type TaskEvent = TaskEventBody & {
+  /** When it happened, on the manager's clock. */
+  readonly at: number;
+  /**
+   * A number the sender picks to find the snapshot this event makes (the chart copies it into
+   * context): an event sent while the actor is busy is processed later, and may be refused.
+   */
+  readonly ref?: number | undefined;
+};
+
+type TaskEventBody =
+  | { readonly type: 'task.start' }
+  | { readonly type: 'task.progress'; readonly progress: number; readonly message?: string | undefined }
+  | { readonly type: 'task.complete'; readonly result?: unknown }
+  | { readonly type: 'task.fail'; readonly error: Error }
+  | { readonly type: 'task.cancel'; readonly reason?: string | undefined }
+  | { readonly type: 'task.timeout' }
   | {
       readonly type: 'task.requestInput';
+      /** Unique over the task's lifetime; the sender picks it. */
+      readonly key: string;
       readonly need: TaskAwaiting;
       readonly message?: string | undefined;
-      readonly at: number;
+      /** The protocol's payload for the client, e.g. MCP `{ method: 'elicitation/create', params }`. */
+      readonly request?: unknown;
     }
-  | { readonly type: 'task.resume'; readonly message?: string | undefined; readonly at: number };
+  | {
+      readonly type: 'task.respond';
+      /** Answers by request key; keys that are not outstanding are ignored. */
+      readonly answers: Readonly<Record<string, unknown>>;
+    }
+  | { readonly type: 'task.resume'; readonly message?: string | undefined };
 
 /** What a task actor is started with. */
 export interface TaskInput {
@@ -66,8 +79,16 @@ export interface TaskContext {
   readonly seq: number;
   readonly metadata: TaskMetadata | undefined;
   readonly ttl: number | undefined;
-  /** What the task waits for from its client, while `running.client.awaiting`. */
+  /** What the task waits for from its client, while `running.client.awaiting`: the latest open request's need. */
   readonly awaiting: TaskAwaiting | undefined;
+  /** The open input requests by key, while `running.client.awaiting`; else undefined. */
+  readonly inputRequests: TaskInputRequests | undefined;
+  /** The answers the last event gave, by key, for the manager to hand to the work; else undefined. */
+  readonly answered: Readonly<Record<string, unknown>> | undefined;
+  /** The type of the event that made this context (`xstate.init` at creation). */
+  readonly event: string;
+  /** The `ref` of the event that made this context, if its sender gave one. */
+  readonly ref: number | undefined;
   readonly timeout: number | undefined;
   readonly work: TaskWorkRunner | undefined;
 }
@@ -127,52 +148,84 @@ export const taskMachine = setup({
   guards: {
     hasWork: ({ context }) => context.work !== undefined,
     succeeded: (_, outcome: WorkOutcome) => outcome.ok,
+    newKey: ({ context, event }) =>
+      event.type === 'task.requestInput' && context.inputRequests?.[event.key] === undefined,
+    answersAll: ({ context, event }) =>
+      event.type === 'task.respond' && open(context, event.answers).length === count(context),
+    answersSome: ({ context, event }) => event.type === 'task.respond' && open(context, event.answers).length > 0,
   },
   actions: {
-    recordStart: assign(({ context, event }) => ({ startedAt: event.at, ...touched(context, event.at) })),
+    recordStart: assign(({ context, event }) => ({ startedAt: event.at, ...touched(context, event) })),
     recordProgress: assign(({ context, event }) => {
       if (event.type !== 'task.progress') return {};
       return {
         progress: event.progress,
         message: event.message ?? context.message,
         startedAt: context.startedAt ?? event.at,
-        ...touched(context, event.at),
+        ...touched(context, event),
       };
     }),
     recordComplete: assign(({ context, event }) => {
       if (event.type !== 'task.complete') return {};
-      return { progress: 1, result: event.result, ...ended(context, event.at) };
+      return { progress: 1, result: event.result, ...ended(context, event) };
     }),
     recordFailure: assign(({ context, event }) => {
       if (event.type !== 'task.fail') return {};
-      return { error: event.error, ...ended(context, event.at) };
+      return { error: event.error, ...ended(context, event) };
     }),
     recordCancel: assign(({ context, event }) => {
       if (event.type !== 'task.cancel') return {};
-      return { message: event.reason ?? context.message, ...ended(context, event.at) };
+      return { message: event.reason ?? context.message, ...ended(context, event) };
     }),
     recordRequest: assign(({ context, event }) => {
       if (event.type !== 'task.requestInput') return {};
+      const request: TaskInputRequest = Object.freeze({
+        key: event.key,
+        need: event.need,
+        message: event.message,
+        request: event.request,
+        at: event.at,
+      });
       return {
+        inputRequests: Object.freeze({ ...context.inputRequests, [event.key]: request }),
         awaiting: event.need,
         message: event.message ?? context.message,
         startedAt: context.startedAt ?? event.at,
-        ...touched(context, event.at),
+        ...touched(context, event),
       };
+    }),
+    recordAnswers: assign(({ context, event }) => {
+      if (event.type !== 'task.respond') return {};
+      const keys = open(context, event.answers);
+      const answered: Record<string, unknown> = {};
+      const left: Record<string, TaskInputRequest> = { ...context.inputRequests };
+      for (const key of keys) {
+        answered[key] = event.answers[key];
+        delete left[key];
+      }
+      return { ...stillOpen(left), ...touched(context, event), answered };
     }),
     recordResume: assign(({ context, event }) => {
       if (event.type !== 'task.resume') return {};
-      return { awaiting: undefined, message: event.message ?? context.message, ...touched(context, event.at) };
+      const answered: Record<string, unknown> = {};
+      for (const key of Object.keys(context.inputRequests ?? {})) answered[key] = event.message;
+      return {
+        ...stillOpen({}),
+        message: event.message ?? context.message,
+        ...touched(context, event),
+        answered,
+      };
     }),
     recordTimeout: assign(({ context, event }) => ({
       error: new TaskTimeoutError(context.id, context.timeout ?? 0),
-      ...ended(context, event.at),
+      ...ended(context, event),
     })),
-    recordOutcome: assign(({ context }, outcome: WorkOutcome) =>
-      outcome.ok
-        ? { progress: 1, result: outcome.value, ...ended(context, outcome.at) }
-        : { error: outcome.error, ...ended(context, outcome.at) },
-    ),
+    recordOutcome: assign(({ context, event }, outcome: WorkOutcome) => {
+      const done = { type: event.type, at: outcome.at, ref: undefined };
+      return outcome.ok
+        ? { progress: 1, result: outcome.value, ...ended(context, done) }
+        : { error: outcome.error, ...ended(context, done) };
+    }),
     abortWork: ({ context, event }) => {
       const reason = abortReason(context, event);
       if (reason !== undefined) context.work?.abort(reason);
@@ -197,6 +250,10 @@ export const taskMachine = setup({
     metadata: input.metadata,
     ttl: input.ttl,
     awaiting: undefined,
+    inputRequests: undefined,
+    answered: undefined,
+    event: 'xstate.init',
+    ref: undefined,
     timeout: input.timeout,
     work: input.work,
   }),
@@ -207,7 +264,7 @@ export const taskMachine = setup({
         'task.start': { guard: 'hasWork', target: 'running.work.working', actions: 'recordStart' },
         'task.progress': { guard: not('hasWork'), target: 'running.work.manual', actions: 'recordProgress' },
         'task.requestInput': {
-          guard: not('hasWork'),
+          guard: and([not('hasWork'), 'newKey']),
           target: ['running.work.manual', 'running.client.awaiting'],
           actions: 'recordRequest',
         },
@@ -261,11 +318,16 @@ export const taskMachine = setup({
           initial: 'free',
           states: {
             free: {
-              on: { 'task.requestInput': { target: 'awaiting', actions: 'recordRequest' } },
+              on: { 'task.requestInput': { guard: 'newKey', target: 'awaiting', actions: 'recordRequest' } },
             },
             awaiting: {
+              // Open while any request is unanswered; answers may come a few at a time.
               on: {
-                'task.requestInput': { actions: 'recordRequest' },
+                'task.requestInput': { guard: 'newKey', actions: 'recordRequest' },
+                'task.respond': [
+                  { guard: 'answersAll', target: 'free', actions: 'recordAnswers' },
+                  { guard: 'answersSome', actions: 'recordAnswers' },
+                ],
                 'task.resume': { target: 'free', actions: 'recordResume' },
               },
             },
@@ -280,14 +342,41 @@ export const taskMachine = setup({
   output: ({ context }) => ({ id: context.id, completedAt: context.completedAt ?? context.updatedAt }),
 });
 
-/** Every change: the time it happened, and `seq` one up. */
-function touched(context: TaskContext, at: number) {
-  return { updatedAt: at, seq: context.seq + 1 };
+/** What made a change: its type, time and the sender's `ref`. */
+interface Cause {
+  readonly type: string;
+  readonly at: number;
+  readonly ref?: number | undefined;
+}
+
+/** Every change: the time it happened, the event that made it, and `seq` one up. */
+function touched(context: TaskContext, cause: Cause) {
+  return { updatedAt: cause.at, seq: context.seq + 1, event: cause.type, ref: cause.ref, answered: undefined };
 }
 
 /** Reaching a final state: done, awaiting nothing, and the work's runner let go. */
-function ended(context: TaskContext, at: number) {
-  return { completedAt: at, awaiting: undefined, work: undefined, ...touched(context, at) };
+function ended(context: TaskContext, cause: Cause) {
+  return { completedAt: cause.at, work: undefined, ...stillOpen({}), ...touched(context, cause) };
+}
+
+/** The keys of `answers` that are open requests. */
+function open(context: TaskContext, answers: Readonly<Record<string, unknown>>): string[] {
+  const requests = context.inputRequests;
+  if (requests === undefined) return [];
+  return Object.keys(answers).filter((key) => Object.hasOwn(requests, key));
+}
+
+function count(context: TaskContext): number {
+  return context.inputRequests === undefined ? 0 : Object.keys(context.inputRequests).length;
+}
+
+/** The requests left open, and what the task awaits: the need of the latest of them. */
+function stillOpen(left: Record<string, TaskInputRequest>) {
+  let latest: TaskInputRequest | undefined;
+  for (const request of Object.values(left)) if (latest === undefined || request.at >= latest.at) latest = request;
+  return latest === undefined
+    ? { inputRequests: undefined, awaiting: undefined }
+    : { inputRequests: Object.freeze(left), awaiting: latest.need };
 }
 
 /** The task machine's type, for typing provided implementations and actor refs. */

@@ -9,7 +9,9 @@ export type TooltaskErrorCode =
   | 'INVALID_ARGUMENT'
   | 'TASK_TIMEOUT'
   | 'TASK_CANCELLED'
-  | 'MANAGER_DISPOSED';
+  | 'MANAGER_DISPOSED'
+  | 'STORE_ERROR'
+  | 'TASK_LOST';
 
 /**
  * The base of every error tooltask throws: check with `instanceof` or by `code`, never by message.
@@ -91,8 +93,8 @@ export class InvalidTaskIdError extends TooltaskError {
 /** An argument or option of the wrong type or out of range. */
 export class InvalidArgumentError extends TooltaskError {
   override name = 'InvalidArgumentError' as const;
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_ARGUMENT', message, options);
   }
 }
 
@@ -125,5 +127,69 @@ export class ManagerDisposedError extends TooltaskError {
   override name = 'ManagerDisposedError' as const;
   constructor(method: string) {
     super('MANAGER_DISPOSED', `Expected a live task manager, got a disposed one (called \`${method}\`)`);
+  }
+}
+
+/** What a store was asked to do when it failed. */
+export type StoreOperation = 'insert' | 'save' | 'delete' | 'load' | 'loadAll' | 'page' | 'send';
+
+/**
+ * The store failed (threw, rejected, or did not answer in time): `cause` is what it said.
+ *
+ * A call whose change could not be saved rejects with this error, but the change stands: the
+ * statechart is the truth, reads answer from memory, and the manager retries the task's latest
+ * snapshot with backoff until the store takes it. Every failure, including those of retries and
+ * of writes no call waits for, is published on `tasks.errors$`.
+ *
+ * @example
+ * ```ts
+ * import { createTaskManager, StoreError } from 'tooltask';
+ * const tasks = createTaskManager();
+ * tasks.errors$.subscribe((error) => console.warn(error.operation, error.taskId, error.cause));
+ * try {
+ *   await tasks.update('import', 0.5);
+ * } catch (error) {
+ *   if (error instanceof StoreError) console.log('saved later; retrying', error.attempt);
+ * }
+ * ```
+ */
+export class StoreError extends TooltaskError {
+  override name = 'StoreError' as const;
+  readonly operation: StoreOperation;
+  /** The task it was about, where there is one. */
+  readonly taskId: string | undefined;
+  /** The snapshot's `seq` a failed write carried. */
+  readonly seq: number | undefined;
+  /** 1 for a first try, then one up for each retry. */
+  readonly attempt: number;
+
+  constructor(
+    operation: StoreOperation,
+    details: { readonly taskId?: string | undefined; readonly seq?: number | undefined; readonly attempt?: number },
+    cause: unknown,
+  ) {
+    const about =
+      details.taskId === undefined
+        ? ''
+        : ` of task \`${details.taskId}\`${details.seq === undefined ? '' : ` (seq ${details.seq})`}`;
+    const said = cause instanceof Error ? cause.message : String(cause);
+    super('STORE_ERROR', `Expected the store to ${operation}${about}, but it failed: ${said}`, { cause });
+    this.operation = operation;
+    this.taskId = details.taskId;
+    this.seq = details.seq;
+    this.attempt = details.attempt ?? 1;
+  }
+}
+
+/** A task whose owning process died (its lease lapsed): a survivor ends it as `failed` with this error. */
+export class TaskLostError extends TooltaskError {
+  override name = 'TaskLostError' as const;
+  readonly taskId: string;
+  /** The process (manager) that owned it. */
+  readonly owner: string;
+  constructor(taskId: string, owner: string) {
+    super('TASK_LOST', `Task \`${taskId}\` was lost: its owner \`${owner}\` stopped renewing its lease`);
+    this.taskId = taskId;
+    this.owner = owner;
   }
 }

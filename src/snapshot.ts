@@ -1,9 +1,24 @@
 import type { TaskMachineSnapshot } from '../machines/taskMachine.js';
-import type { TaskSnapshot, TaskState } from './task.js';
+import type { TaskSnapshot, TaskState, TaskStateValue } from './task.js';
+
+// The chart has nine state values; each snapshot shares one frozen object per value.
+const RUNNING = new Map<string, TaskStateValue>();
+
+function stateValue(value: TaskMachineSnapshot['value']): TaskStateValue {
+  if (typeof value === 'string') return value as TaskStateValue;
+  const regions = (value as { running: { work: 'manual' | 'working'; client: 'free' | 'awaiting' } }).running;
+  const key = `${regions.work}.${regions.client}`;
+  let shared = RUNNING.get(key);
+  if (shared === undefined) {
+    shared = Object.freeze({ running: Object.freeze({ work: regions.work, client: regions.client }) });
+    RUNNING.set(key, shared);
+  }
+  return shared;
+}
 
 /**
  * The public, frozen snapshot of a task actor's XState snapshot. `running`'s regions are one
- * public state; whether it awaits its client is the `awaiting` field.
+ * public state; `value` keeps them, and whether it awaits its client is the `awaiting` field.
  */
 export function toTaskSnapshot(snapshot: TaskMachineSnapshot): TaskSnapshot {
   const value = snapshot.value;
@@ -23,5 +38,8 @@ export function toTaskSnapshot(snapshot: TaskMachineSnapshot): TaskSnapshot {
     metadata: context.metadata,
     ttl: context.ttl,
     awaiting: context.awaiting,
+    inputRequests: context.inputRequests,
+    value: stateValue(value),
+    event: context.event,
   });
 }

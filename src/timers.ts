@@ -1,5 +1,8 @@
 import type { Clock } from './clock.js';
 
+/** The longest delay `setTimeout` honours: 2^31 - 1 ms, about 24.8 days. */
+const MAX_DELAY = 2_147_483_647;
+
 /** A scheduled callback; pass it to `cancel`. */
 export interface TimerHandle {
   readonly at: number;
@@ -103,7 +106,9 @@ export class TimerQueue {
     this.#handle = undefined;
     this.#armedAt = at;
     if (next === undefined) return;
-    this.#handle = this.#clock.setTimeout(this.#fire, Math.max(0, at - this.#clock.now()));
+    // Platform timers take at most 2^31 - 1 ms and fire at once above it (and warn): a longer wait
+    // fires early, finds nothing due, and arms again for the rest.
+    this.#handle = this.#clock.setTimeout(this.#fire, Math.min(MAX_DELAY, Math.max(0, at - this.#clock.now())));
     this.#ref();
   }
 

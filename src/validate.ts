@@ -62,7 +62,70 @@ export function assertObject(name: string, value: unknown): asserts value is Rec
 
 export function toMetadata(value: unknown): TaskMetadata | undefined {
   assertObject('metadata', value);
-  return value === undefined ? undefined : Object.freeze({ ...value });
+  return value === undefined ? undefined : (toData('metadata', value) as TaskMetadata);
+}
+
+/**
+ * A deep, frozen copy of JSON data (plain objects, arrays, strings, finite numbers, booleans,
+ * null; `undefined` where JSON would drop it), so a caller's object and a snapshot never share
+ * anything mutable, and a store that serialises snapshots keeps them whole. Anything else (a Map,
+ * a Date, a class instance, a cycle, a throwing getter) is refused with `InvalidArgumentError`,
+ * naming where it sits.
+ */
+export function toData(name: string, value: unknown): unknown {
+  return copyData(value, name, new Set());
+}
+
+function copyData(value: unknown, path: string, seen: Set<object>): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return value;
+    case 'number':
+      if (Number.isFinite(value)) return value;
+      break;
+    case 'object': {
+      if (value === null) return null;
+      if (seen.has(value)) {
+        throw new InvalidArgumentError(`Expected \`${path}\` to be JSON data, got a cycle (it contains itself)`);
+      }
+      const array = Array.isArray(value);
+      const proto = Object.getPrototypeOf(value);
+      if (!array && proto !== Object.prototype && proto !== null) break;
+      seen.add(value);
+      try {
+        if (array) return Object.freeze(value.map((item, index) => copyData(item, `${path}[${index}]`, seen)));
+        const copy: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) {
+          let item: unknown;
+          try {
+            item = (value as Record<string, unknown>)[key];
+          } catch (error) {
+            throw new InvalidArgumentError(
+              `Expected \`${path}.${key}\` to be readable JSON data, got a getter that threw`,
+              {
+                cause: error,
+              },
+            );
+          }
+          copy[key] = copyData(item, `${path}.${key}`, seen);
+        }
+        return Object.freeze(copy);
+      } finally {
+        seen.delete(value);
+      }
+    }
+  }
+  throw new InvalidArgumentError(`Expected \`${path}\` to be JSON data, got ${describeData(value)}`);
+}
+
+function describeData(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object with a prototype';
+  }
+  return describe(value);
 }
 
 /** Checks an options bag names only known keys, so a typo is an error rather than a silent default. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskManager, InvalidTransitionError, type TaskSnapshot } from '../src/index.js';
+import {
+  createTaskManager,
+  InvalidArgumentError,
+  InvalidTransitionError,
+  TaskCancelledError,
+  type TaskSnapshot,
+  TaskTimeoutError,
+} from '../src/index.js';
 import { controlledWork, flush, recorder } from './helpers.js';
 
 describe('a task awaiting its client', () => {
@@ -83,5 +90,108 @@ describe('a task awaiting its client', () => {
     await tasks.requestInput('job');
     expect(work.context?.signal.aborted).toBe(false);
     expect(tasks.actor('job')?.getSnapshot().value).toEqual({ running: { work: 'working', client: 'awaiting' } });
+  });
+});
+
+describe('keyed input requests', () => {
+  it('asks from the work, shows the request, and hands the answer back', async () => {
+    const tasks = createTaskManager();
+    const { id } = await tasks.run(async ({ ask }) => {
+      const answer = await ask<{ action: string }>({
+        message: 'Deploy?',
+        request: { method: 'elicitation/create', params: { message: 'Deploy?' } },
+      });
+      return answer.action;
+    });
+    await flush();
+    const waiting = await tasks.get(id);
+    expect(waiting).toMatchObject({
+      state: 'running',
+      awaiting: 'input',
+      value: { running: { work: 'working', client: 'awaiting' } },
+      event: 'task.requestInput',
+      inputRequests: {
+        r1: { key: 'r1', need: 'input', message: 'Deploy?', request: { method: 'elicitation/create' } },
+      },
+    });
+    expect(Object.isFrozen(waiting.inputRequests?.r1?.request)).toBe(true);
+    const answered = await tasks.respond(id, { r1: { action: 'accept' } });
+    expect(answered).toMatchObject({ awaiting: undefined, inputRequests: undefined, event: 'task.respond' });
+    expect(await tasks.wait(id)).toMatchObject({ state: 'complete', result: 'accept' });
+  });
+
+  it('stays awaiting until every open request is answered; unknown and answered keys are ignored', async () => {
+    const tasks = createTaskManager();
+    const answers: unknown[] = [];
+    const { id } = await tasks.run(async ({ ask }) => {
+      const [a, b] = await Promise.all([ask({ message: 'a?' }), ask({ need: 'auth', message: 'b?' })]);
+      answers.push(a, b);
+      return 'ok';
+    });
+    await flush();
+    expect((await tasks.get(id)).awaiting).toBe('auth');
+    const first = await tasks.respond(id, { r1: 'A', nope: 'x' });
+    expect(first.inputRequests).toEqual({ r2: expect.objectContaining({ key: 'r2', need: 'auth' }) });
+    expect(first.awaiting).toBe('auth');
+    const ignored = await tasks.respond(id, { r1: 'again', nope: 'x' });
+    expect(ignored).toBe(first);
+    await tasks.respond(id, { r2: 'B' });
+    expect((await tasks.wait(id)).result).toBe('ok');
+    expect(answers).toEqual(['A', 'B']);
+  });
+
+  it('never reuses a key over the task’s lifetime', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('t');
+    const one = await tasks.requestInput('t');
+    await tasks.respond('t', { r1: 1 });
+    const two = await tasks.requestInput('t');
+    expect(Object.keys(one.inputRequests ?? {})).toEqual(['r1']);
+    expect(Object.keys(two.inputRequests ?? {})).toEqual(['r2']);
+  });
+
+  it('rejects open asks with the reason when the task is cancelled or times out', async () => {
+    const tasks = createTaskManager();
+    let cancelled: unknown;
+    const { id } = await tasks.run(({ ask }) =>
+      ask().catch((error: unknown) => {
+        cancelled = error;
+        throw error;
+      }),
+    );
+    await flush();
+    await tasks.cancel(id, 'stop');
+    await flush();
+    expect(cancelled).toBeInstanceOf(TaskCancelledError);
+    let timedOut: unknown;
+    const late = await tasks.run(
+      ({ ask }) =>
+        ask().catch((error: unknown) => {
+          timedOut = error;
+          throw error;
+        }),
+      { timeout: 5 },
+    );
+    expect((await tasks.wait(late.id)).state).toBe('failed');
+    await flush();
+    expect(timedOut).toBeInstanceOf(TaskTimeoutError);
+  });
+
+  it('resume answers every open request with its message', async () => {
+    const tasks = createTaskManager();
+    const { id } = await tasks.run(async ({ ask }) => Promise.all([ask(), ask()]));
+    await flush();
+    await tasks.resume(id, 'yes');
+    expect((await tasks.wait(id)).result).toEqual(['yes', 'yes']);
+  });
+
+  it('refuses answers that are not an object, and request payloads that are not JSON data', async () => {
+    const tasks = createTaskManager();
+    await tasks.create('t');
+    await expect(tasks.respond('t', null as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(tasks.requestInput('t', { request: new Map() })).rejects.toThrow(
+      'Expected `request` to be JSON data, got a Map',
+    );
+    expect((await tasks.get('t')).seq).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ type Call = (tasks: TaskManager) => Promise<unknown>;
 // Bad input is passed as the caller of an untyped API would pass it.
 const bad = <T>(value: unknown) => value as T;
 
-const cases: Array<[string, Call, typeof TooltaskError, string, string]> = [
+const cases: Array<[string, Call, new (...args: never[]) => TooltaskError, string, string]> = [
   ['a number id', (t) => t.create(bad(42)), InvalidTaskIdError, 'INVALID_TASK_ID', 'got `42` (number)'],
   ['an empty id', (t) => t.create(''), InvalidTaskIdError, 'INVALID_TASK_ID', 'got `""` (string)'],
   [

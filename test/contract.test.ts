@@ -31,6 +31,10 @@ describe('the Go contract', () => {
       seq: 0,
       metadata: { user: 'ada' },
       ttl: undefined,
+      awaiting: undefined,
+      inputRequests: undefined,
+      value: 'pending',
+      event: 'xstate.init',
     });
   });
 

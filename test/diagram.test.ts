@@ -86,7 +86,7 @@ describe('toJSON', () => {
       expect.objectContaining({ event: 'task.progress', guard: '!hasWork', targets: ['task.running.work.manual'] }),
       expect.objectContaining({
         event: 'task.requestInput',
-        guard: '!hasWork',
+        guard: '(!hasWork && newKey)',
         targets: ['task.running.work.manual', 'task.running.client.awaiting'],
       }),
     ]);
@@ -107,6 +107,8 @@ describe('toJSON', () => {
     expect(client!.states.flatMap((state) => state.transitions.map((t) => [state.key, t.event, t.targets]))).toEqual([
       ['free', 'task.requestInput', ['task.running.client.awaiting']],
       ['awaiting', 'task.requestInput', []],
+      ['awaiting', 'task.respond', ['task.running.client.free']],
+      ['awaiting', 'task.respond', []],
       ['awaiting', 'task.resume', ['task.running.client.free']],
     ]);
   });
@@ -117,7 +119,7 @@ describe('toJSON', () => {
     expect(chart.states[0]!.transitions.map((t) => [t.event, t.kind, t.targets, t.actions])).toEqual([
       ['registry.create', 'event', [], ['record']],
       ['xstate.done.actor.task', 'done', [], ['reap']],
-      ['registry.dispose', 'event', ['registry.disposed'], ['cancelAll']],
+      ['registry.dispose', 'event', ['registry.disposed'], []],
     ]);
   });
 

@@ -30,7 +30,8 @@ function events(): PathEvent[] {
     { type: 'task.fail', error: new Error('boom'), at: 1 },
     { type: 'task.cancel', reason: 'stop', at: 1 },
     { type: 'task.timeout', at: 1 },
-    { type: 'task.requestInput', need: 'input', message: 'which region?', at: 1 },
+    { type: 'task.requestInput', key: 'r1', need: 'input', message: 'which region?', at: 1 },
+    { type: 'task.respond', answers: { r1: 'eu-west' }, at: 1 },
     { type: 'task.resume', message: 'eu-west', at: 1 },
     { type: 'xstate.done.actor.work', output: { ok: true, value: 'v', at: 1 } },
     { type: 'xstate.done.actor.work', output: { ok: false, error: new Error('work failed'), at: 1 } },
@@ -87,6 +88,9 @@ async function drive(withWork: boolean) {
         return;
       case 'task.requestInput':
         await tasks.requestInput('t', { need: event.need, message: event.message });
+        return;
+      case 'task.respond':
+        await tasks.respond('t', event.answers);
         return;
       case 'task.resume':
         await tasks.resume('t', event.message);

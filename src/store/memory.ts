@@ -27,14 +27,22 @@ export class MemoryStore implements Store {
   readonly #all = new OrderedIndex<Entry>();
   readonly #byState = new Map<TaskState, OrderedIndex<Entry>>();
   #ordinal = 0;
+  readonly #salt = (Math.random() * 0x7fffffff) | 0;
 
   /** How many tasks it holds. */
   get size(): number {
     return this.#entries.size;
   }
 
+  insert(task: TaskSnapshot): boolean {
+    if (this.#entries.has(task.id)) return false;
+    this.save(task);
+    return true;
+  }
+
   save(task: TaskSnapshot): void {
     const entry = this.#entries.get(task.id);
+    if (entry !== undefined && task.seq <= entry.snapshot.seq) return;
     if (entry === undefined) {
       const created: Entry = { ordinal: ++this.#ordinal, snapshot: task };
       this.#entries.set(task.id, created);
@@ -67,10 +75,32 @@ export class MemoryStore implements Store {
   }
 
   page({ cursor, limit, state }: StorePageQuery): TaskPage {
-    const after = cursor === undefined ? 0 : decodeCursor(cursor);
+    const after = cursor === undefined ? 0 : this.#decode(cursor);
     const index = state === undefined ? this.#all : this.#index(state);
     const { items: tasks, last, more } = index.slice(after, limit, snapshotOf);
-    return more ? { tasks, nextCursor: `c${last.toString(36)}` } : { tasks };
+    return more ? { tasks, nextCursor: this.#encode(last) } : { tasks };
+  }
+
+  // A cursor is the last task's ordinal and a check that this store made it, so a cursor it never
+  // issued (edited, or from another store) is refused rather than read as a position.
+  #encode(ordinal: number): string {
+    return `${ordinal.toString(36)}.${check(this.#salt, ordinal).toString(36)}`;
+  }
+
+  #decode(cursor: string): number {
+    const [ordinalPart = '', checkPart, extra] = typeof cursor === 'string' ? cursor.split('.') : [];
+    const ordinal = Number.parseInt(ordinalPart, 36);
+    if (
+      extra !== undefined ||
+      !Number.isSafeInteger(ordinal) ||
+      ordinal < 1 ||
+      ordinal > this.#ordinal ||
+      cursor !== this.#encode(ordinal) ||
+      checkPart === undefined
+    ) {
+      throw new InvalidArgumentError(`Expected \`cursor\` to be a cursor returned by page(), got ${describe(cursor)}`);
+    }
+    return ordinal;
   }
 
   #index(state: TaskState): OrderedIndex<Entry> {
@@ -100,12 +130,10 @@ function snapshotOf(entry: Entry): TaskSnapshot {
   return entry.snapshot;
 }
 
-function decodeCursor(cursor: string): number {
-  // `c` and an ordinal in base 36, exactly as page() wrote it: the round trip rejects anything else.
-  const ordinal =
-    typeof cursor === 'string' && cursor.startsWith('c') ? Number.parseInt(cursor.slice(1), 36) : Number.NaN;
-  if (!Number.isSafeInteger(ordinal) || ordinal < 0 || cursor !== `c${ordinal.toString(36)}`) {
-    throw new InvalidArgumentError(`Expected \`cursor\` to be a cursor returned by page(), got ${describe(cursor)}`);
-  }
-  return ordinal;
+/** A 32-bit mix of the store's salt and an ordinal (not a secret: it catches cursors made by hand). */
+function check(salt: number, ordinal: number): number {
+  let hash = Math.imul(salt ^ ordinal, 0x9e3779b1) ^ Math.floor(ordinal / 0x100000000);
+  hash = Math.imul(hash ^ (hash >>> 15), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }

@@ -22,11 +22,28 @@ export interface StorePageQuery {
  * Where a manager keeps every task's latest snapshot. Written through on every change, so a task
  * stays readable after its actor stops, until its retention ends.
  *
- * The Go contract's `save`, `load`, `loadAll` and `delete`, plus `page` for cursor pagination in
- * creation order. Methods may answer synchronously or with a Promise.
+ * The Go contract's `save`, `load`, `loadAll` and `delete`, plus `insert` for an atomic create and
+ * `page` for cursor pagination in creation order. Methods may answer synchronously or with a
+ * Promise, and may throw or reject: the manager never lets that crash the process (see `StoreError`).
+ *
+ * What the manager promises a store: per task, one write at a time, in `seq` order (it may skip
+ * snapshots that a newer one replaced while a write was under way), and a task's delete only after
+ * its last save. What a store promises the manager: `save` keeps the highest `seq` it was given (a
+ * snapshot whose `seq` is not above the stored one is ignored), so a write that arrives late, from
+ * this process or another, never overwrites a newer one.
  */
 export interface Store {
-  /** Inserts or replaces a task's snapshot; a new id goes after every earlier one in creation order. */
+  /**
+   * Adds a new task (its first snapshot, `seq` 0) unless the id is taken: answers `true` when it
+   * was added, `false` when a task with that id exists. Atomic, for stores shared by several
+   * processes: of two racing inserts of one id, exactly one answers `true`. Optional: without it
+   * the manager loads, then saves (atomic within one process only).
+   */
+  insert?(task: TaskSnapshot): MaybePromise<boolean>;
+  /**
+   * Replaces a task's snapshot if its `seq` is above the stored one (or inserts it); otherwise
+   * does nothing. A new id goes after every earlier one in creation order.
+   */
   save(task: TaskSnapshot): MaybePromise<void>;
   load(id: string): MaybePromise<TaskSnapshot | undefined>;
   /** Every task in creation order, or those in one state, as a new array the caller may keep. */
@@ -39,4 +56,9 @@ export interface Store {
    * throughout is missed. A cursor this store did not make throws `InvalidArgumentError`.
    */
   page(query: StorePageQuery): MaybePromise<TaskPage>;
+  /**
+   * `true` when the store deletes a finished task by itself once its `ttl` has passed (Redis
+   * `PEXPIRE`): the manager then schedules no retention timer of its own.
+   */
+  readonly expires?: boolean;
 }

@@ -1,0 +1,439 @@
+// `npm run bench:redis`: tooltask on Redis against BullMQ (Queue + Worker + QueueEvents) and against
+// tooltask in memory, one run, side by side on one redis-server this script starts.
+//   1. create + complete per second, one process;
+//   2. 10 progress updates per task, followed by a subscriber in another process: tasks/s, and the
+//      p50/p99 latency from each update to its delivery there;
+//   3. cross-process cancel to the work's abort: p50/p99;
+//   4. Redis memory per finished task (`INFO memory`, 100k tasks).
+// Sizes: BENCH_N (section 1, default 20,000), BENCH_FOLLOW (2, 2,000 tasks), BENCH_CANCEL (3, 300),
+// BENCH_MEMORY (4, 100,000). Child processes run with `node --import tsx bench/redis.ts <role> …`.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import { createClient } from 'redis';
+import { createTaskManager, type TaskManager } from '../src/index.js';
+import { type RedisStore, redisStore } from '../src/redis/index.js';
+import { serveCommands } from '../test/redis/bridge.js';
+import { startRedis } from '../test/redis/server.js';
+
+const now = (): number => performance.timeOrigin + performance.now();
+const size = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Runs `count` jobs, `window` at a time. */
+async function pool(count: number, window: number, job: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await job(next++);
+  };
+  await Promise.all(Array.from({ length: window }, lane));
+}
+
+function bullConnection(url: string) {
+  const { hostname, port } = new URL(url);
+  return { host: hostname, port: Number(port), maxRetriesPerRequest: null };
+}
+
+/** A child process of this script in `role`; resolves its stdout lines one by one. */
+function child(role: string, ...args: string[]): { process: ChildProcess; lines: AsyncIterator<string> } {
+  const started = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, role, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: started.stdout as NonNullable<ChildProcess['stdout']> })[
+    Symbol.asyncIterator
+  ]();
+  return { process: started, lines };
+}
+
+async function line(lines: AsyncIterator<string>): Promise<string> {
+  const next = await lines.next();
+  if (next.done) throw new Error('Expected a line from the child process, got its end');
+  return next.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. create + complete per second, one process
+
+async function createComplete(tasks: TaskManager, count: number, flush: () => Promise<unknown>): Promise<number> {
+  const start = now();
+  await pool(count, 200, async (i) => {
+    await tasks.create(`cc${i}`);
+    await tasks.complete(`cc${i}`, i);
+  });
+  // Every write acknowledged by the store, not only handed to it.
+  await flush();
+  return count / ((now() - start) / 1000);
+}
+
+async function bullCreateComplete(url: string, count: number): Promise<number> {
+  const connection = bullConnection(url);
+  const queue = new Queue('cc', { connection });
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const worker = new Worker('cc', async (job) => job.data as number, { connection, concurrency: 200 });
+  worker.on('completed', () => {
+    if (++done === count) finished();
+  });
+  const start = now();
+  await pool(count, 200, (i) => queue.add('job', i));
+  await all;
+  const rate = count / ((now() - start) / 1000);
+  await worker.close();
+  await queue.close();
+  return rate;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. ten progress updates per task, followed from another process
+
+/** Child: follows every change of the namespace; prints latencies once `count` tasks finished. */
+async function followTooltask(url: string, namespace: string, count: number): Promise<void> {
+  const store = redisStore({ url, namespace });
+  await store.cluster.start();
+  const latencies: number[] = [];
+  let finished = 0;
+  let last = 0;
+  const done = new Promise<void>((resolve) => {
+    store.cluster.followAll().subscribe((event) => {
+      if (event.kind !== 'snapshot') return;
+      const at = now();
+      const sent = Number(event.snapshot.message);
+      if (event.snapshot.state === 'running' && Number.isFinite(sent)) latencies.push(at - sent);
+      if (event.snapshot.state === 'complete' && ++finished === count) {
+        last = at;
+        resolve();
+      }
+    });
+  });
+  console.log('ready');
+  await done;
+  report(latencies, last);
+  await store.close();
+}
+
+async function followBull(url: string, count: number): Promise<void> {
+  const events = new QueueEvents('follow', { connection: bullConnection(url) });
+  await events.waitUntilReady();
+  const latencies: number[] = [];
+  let finished = 0;
+  let last = 0;
+  const done = new Promise<void>((resolve) => {
+    events.on('progress', ({ data }) => latencies.push(now() - Number(data)));
+    events.on('completed', () => {
+      if (++finished === count) {
+        last = now();
+        resolve();
+      }
+    });
+  });
+  console.log('ready');
+  await done;
+  report(latencies, last);
+  await events.close();
+}
+
+/** A follower's summary, one short line (a long one may not be flushed before the child exits). */
+function report(latencies: number[], last: number): void {
+  const summary = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), delivered: latencies.length, last };
+  console.log(JSON.stringify(summary));
+}
+
+interface FollowResult {
+  readonly tasksPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly delivered: number;
+}
+
+async function followed(role: string[], count: number, produce: () => Promise<void>): Promise<FollowResult> {
+  const follower = child(...(role as [string, ...string[]]));
+  if ((await line(follower.lines)) !== 'ready') throw new Error('follower not ready');
+  const start = now();
+  await produce();
+  const summary = JSON.parse(await line(follower.lines)) as Omit<FollowResult, 'tasksPerSecond'> & { last: number };
+  await once(follower.process, 'exit');
+  return { ...summary, tasksPerSecond: count / ((summary.last - start) / 1000) };
+}
+
+async function tenUpdates(tasks: TaskManager, count: number): Promise<void> {
+  await pool(count, 100, async (i) => {
+    const task = await tasks.run(
+      async ({ progress }) => {
+        for (let step = 1; step <= 10; step++) {
+          progress(step / 10, String(now()));
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        return 'done';
+      },
+      { id: `f${i}` },
+    );
+    await tasks.wait(task.id);
+  });
+}
+
+async function bullTenUpdates(url: string, count: number): Promise<void> {
+  const connection = bullConnection(url);
+  const queue = new Queue('follow', { connection });
+  const worker = new Worker(
+    'follow',
+    async (job) => {
+      for (let step = 1; step <= 10; step++) await job.updateProgress(now());
+      return 'done';
+    },
+    { connection, concurrency: 100 },
+  );
+  let done = 0;
+  const all = new Promise<void>((resolve) =>
+    worker.on('completed', () => {
+      if (++done === count) resolve();
+    }),
+  );
+  await pool(count, 100, (i) => queue.add('job', i));
+  await all;
+  await worker.close();
+  await queue.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. cross-process cancel to the work's abort
+
+/** Child: owns `count` running tasks whose work waits for its signal; prints when each aborted. */
+async function cancelOwner(url: string, namespace: string, count: number): Promise<void> {
+  const store = redisStore({ url, namespace });
+  const tasks = createTaskManager({ store });
+  serveCommands(tasks, store.cluster);
+  await store.cluster.start();
+  for (let i = 0; i < count; i++) {
+    await tasks.run(
+      ({ signal }) =>
+        new Promise((_, reject) => {
+          signal.addEventListener('abort', () => {
+            console.log(JSON.stringify({ id: `k${i}`, at: now() }));
+            reject(signal.reason);
+          });
+        }),
+      { id: `k${i}` },
+    );
+  }
+  await store.load(`k${count - 1}`);
+  console.log('ready');
+  await new Promise((resolve) => process.stdin.once('close', resolve).resume());
+}
+
+async function cancelFrom(url: string, namespace: string, count: number): Promise<number[]> {
+  const owner = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL(import.meta.url).pathname, 'cancel-owner', url, namespace, String(count)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: owner.stdout })[Symbol.asyncIterator]();
+  if ((await line(lines)) !== 'ready') throw new Error('owner not ready');
+  const store = redisStore({ url, namespace });
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const sent = now();
+    await store.cluster.send({ method: 'cancel', id: `k${i}`, args: ['bench'] });
+    const { at } = JSON.parse(await line(lines)) as { at: number };
+    latencies.push(at - sent);
+  }
+  owner.stdin.end();
+  await once(owner, 'exit');
+  await store.close();
+  return latencies;
+}
+
+/** BullMQ has no cross-process cancel: the worker's own `cancelJob`, reached over pub/sub we wire. */
+async function bullCancelOwner(url: string, count: number): Promise<void> {
+  const connection = bullConnection(url);
+  const queue = new Queue('cancel', { connection });
+  const started = new Set<string>();
+  const worker = new Worker(
+    'cancel',
+    (job, _token, signal) =>
+      new Promise((_, reject) => {
+        started.add(job.id as string);
+        signal?.addEventListener('abort', () => {
+          console.log(JSON.stringify({ id: job.id, at: now() }));
+          reject(new Error('cancelled'));
+        });
+      }),
+    { connection, concurrency: count },
+  );
+  const subscriber = createClient({ url });
+  await subscriber.connect();
+  await subscriber.subscribe('bench:cancel', (id) => worker.cancelJob(id));
+  for (let i = 0; i < count; i++) await queue.add('job', i, { jobId: `k${i}` });
+  while (started.size < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  console.log('ready');
+  await new Promise((resolve) => process.stdin.once('close', resolve).resume());
+  await worker.close(true);
+  await queue.close();
+  await subscriber.close();
+}
+
+async function bullCancelFrom(url: string, count: number): Promise<number[]> {
+  const owner = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL(import.meta.url).pathname, 'bull-cancel-owner', url, String(count)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: owner.stdout })[Symbol.asyncIterator]();
+  if ((await line(lines)) !== 'ready') throw new Error('owner not ready');
+  const publisher = createClient({ url });
+  await publisher.connect();
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const sent = now();
+    await publisher.publish('bench:cancel', `k${i}`);
+    const { at } = JSON.parse(await line(lines)) as { at: number };
+    latencies.push(at - sent);
+  }
+  owner.stdin.end();
+  await once(owner, 'exit');
+  await publisher.close();
+  return latencies;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Redis memory per finished task
+
+async function usedMemory(url: string): Promise<number> {
+  const admin = createClient({ url });
+  await admin.connect();
+  const info = await admin.info('memory');
+  await admin.close();
+  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+}
+
+async function flushAll(url: string): Promise<void> {
+  const admin = createClient({ url });
+  await admin.connect();
+  await admin.flushAll();
+  await admin.close();
+}
+
+async function tooltaskMemory(url: string, count: number): Promise<{ settled: number; withStreams: number }> {
+  await flushAll(url);
+  const before = await usedMemory(url);
+  const store = redisStore({ url, namespace: 'mem', streamGrace: 1000 });
+  const tasks = createTaskManager({ store });
+  await pool(count, 200, async (i) => {
+    await tasks.create(`m${i}`);
+    await tasks.complete(`m${i}`, { ok: true });
+  });
+  await store.load(`m${count - 1}`);
+  const withStreams = (await usedMemory(url)) - before;
+  // Each finished task's stream is kept for `streamGrace` (1 s here) for late followers, then expires.
+  const admin = createClient({ url });
+  await admin.connect();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  while (Number(await admin.sendCommand(['DBSIZE'])) > count + 10) {
+    await admin.sendCommand(['SCAN', '0', 'COUNT', '100000']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await admin.close();
+  const settled = (await usedMemory(url)) - before;
+  await tasks.dispose();
+  await store.close();
+  return { settled: settled / count, withStreams: withStreams / count };
+}
+
+async function bullMemory(url: string, count: number): Promise<number> {
+  await flushAll(url);
+  const before = await usedMemory(url);
+  const connection = bullConnection(url);
+  const queue = new Queue('mem', { connection });
+  let done = 0;
+  const all = new Promise<void>((resolve) => {
+    const worker = new Worker('mem', async () => ({ ok: true }), { connection, concurrency: 200 });
+    worker.on('completed', () => {
+      if (++done === count) worker.close().then(() => resolve());
+    });
+  });
+  await pool(count, 200, (i) => queue.add('job', i));
+  await all;
+  const used = (await usedMemory(url)) - before;
+  await queue.close();
+  return used / count;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const redis = await startRedis();
+  const url = redis.url;
+  const f = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits });
+  try {
+    const n = size('BENCH_N', 20_000);
+    const memoryRate = await createComplete(createTaskManager(), n, async () => {});
+    const store = redisStore({ url, namespace: 'cc' });
+    const redisRate = await createComplete(createTaskManager({ store }), n, () => store.load(`cc${n - 1}`));
+    await store.close();
+    const bullRate = await bullCreateComplete(url, n);
+    console.log(`1. create + complete, one process, ${f(n)} tasks, 200 at a time`);
+    console.log(`   tooltask in memory   ${f(memoryRate)} tasks/s`);
+    console.log(`   tooltask on Redis    ${f(redisRate)} tasks/s`);
+    console.log(`   BullMQ               ${f(bullRate)} jobs/s (Queue.add, Worker completes)`);
+
+    const followCount = size('BENCH_FOLLOW', 2000);
+    const followStore: RedisStore = redisStore({ url, namespace: 'follow' });
+    const followTasks = createTaskManager({ store: followStore });
+    const ours = await followed(['follow-tooltask', url, 'follow', String(followCount)], followCount, () =>
+      tenUpdates(followTasks, followCount),
+    );
+    await followTasks.dispose();
+    await followStore.close();
+    const theirs = await followed(['follow-bull', url, String(followCount)], followCount, () =>
+      bullTenUpdates(url, followCount),
+    );
+    console.log(`2. ${f(followCount)} tasks x 10 progress updates, followed from another process (100 at a time)`);
+    for (const [name, result] of [
+      ['tooltask on Redis', ours],
+      ['BullMQ (QueueEvents)', theirs],
+    ] as const) {
+      console.log(
+        `   ${name.padEnd(20)} ${f(result.tasksPerSecond)} tasks/s · update → delivery p50 ${f(result.p50, 2)} ms, p99 ${f(result.p99, 2)} ms (${f(result.delivered)} updates seen)`,
+      );
+    }
+
+    const cancels = size('BENCH_CANCEL', 300);
+    const ourCancel = await cancelFrom(url, 'cancel', cancels);
+    const bullCancel = await bullCancelFrom(url, cancels);
+    console.log(`3. cancel from another process to the work's abort signal, ${f(cancels)} tasks one by one`);
+    console.log(
+      `   tooltask on Redis    p50 ${f(percentile(ourCancel, 50), 2)} ms, p99 ${f(percentile(ourCancel, 99), 2)} ms (cluster.send → owner's cancel)`,
+    );
+    console.log(
+      `   BullMQ               p50 ${f(percentile(bullCancel, 50), 2)} ms, p99 ${f(percentile(bullCancel, 99), 2)} ms (no cross-process cancel: PUBLISH we wired → worker.cancelJob)`,
+    );
+
+    const memoryCount = size('BENCH_MEMORY', 100_000);
+    const ourMemory = await tooltaskMemory(url, memoryCount);
+    const bullBytes = await bullMemory(url, memoryCount);
+    console.log(`4. Redis memory per finished task (INFO memory used_memory, ${f(memoryCount)} tasks)`);
+    console.log(
+      `   tooltask on Redis    ${f(ourMemory.settled)} B (${f(ourMemory.withStreams)} B while each task's stream is kept, streamGrace)`,
+    );
+    console.log(`   BullMQ               ${f(bullBytes)} B (default options: completed jobs kept)`);
+  } finally {
+    await redis.close();
+  }
+}
+
+const [role, ...args] = process.argv.slice(2);
+const roles: Record<string, () => Promise<void>> = {
+  'follow-tooltask': () => followTooltask(args[0] as string, args[1] as string, Number(args[2])),
+  'follow-bull': () => followBull(args[0] as string, Number(args[1])),
+  'cancel-owner': () => cancelOwner(args[0] as string, args[1] as string, Number(args[2])),
+  'bull-cancel-owner': () => bullCancelOwner(args[0] as string, Number(args[1])),
+};
+await (role === undefined ? main() : (roles[role] ?? main)());
+process.exit(0);

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { decodeValue, encodeValue } from '../store/codec.js';
+import type { TaskSnapshot } from '../task.js';
+import type { LuaScript } from './scripts.js';
+
+/**
+ * The part of a node-redis v5 client (`createClient()` from `redis`) the store uses. Any client
+ * you pass in is used as it is: the store connects it if it is closed, and leaves it open on `close()`.
+ */
+export interface RedisClientLike {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+  sendCommand<T>(args: readonly string[], options?: { timeout?: number }): Promise<T>;
+  duplicate(): RedisClientLike;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  destroy(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * One Redis client, the namespace's key prefix, and the scripts, with a time limit on every call.
+ *
+ * Every call waits for one shared promise (connected, every script loaded, the node's lease
+ * taken) and is then sent at once: calls reach Redis in the order they were made, whatever they
+ * are. A failed preparation (Redis down) is not kept; the next call prepares again.
+ */
+export class RedisConnection {
+  readonly client: RedisClientLike;
+  /** `tooltask:{namespace}:`: one hash tag, so every key of a namespace is in one cluster slot. */
+  readonly prefix: string;
+  readonly #owned: boolean;
+  readonly #timeout: number;
+  readonly #scripts: readonly LuaScript[];
+  readonly #shas = new Map<LuaScript, string>();
+  /** Runs once connected and the scripts loaded, before any other call (the node takes its lease). */
+  readonly #prepare: () => Promise<unknown>;
+  #ready: Promise<void> | undefined;
+  #prepared = false;
+  #reloading: Promise<unknown> | undefined;
+
+  constructor(options: {
+    client: RedisClientLike;
+    owned: boolean;
+    namespace: string;
+    timeout: number;
+    scripts: readonly LuaScript[];
+    prepare: () => Promise<unknown>;
+  }) {
+    this.client = options.client;
+    this.#owned = options.owned;
+    this.prefix = `tooltask:{${options.namespace}}:`;
+    this.#timeout = options.timeout;
+    this.#scripts = options.scripts;
+    this.#prepare = options.prepare;
+    for (const script of options.scripts) {
+      this.#shas.set(script, createHash('sha1').update(script.source).digest('hex'));
+    }
+  }
+
+  /** The key of `name` in this namespace. */
+  key(name: string): string {
+    return this.prefix + name;
+  }
+
+  /** Sends one command, rejecting after the time limit (Redis down, or a dropped connection not back yet). */
+  async call<T>(args: readonly string[]): Promise<T> {
+    await this.#gate();
+    return this.#send<T>(args);
+  }
+
+  /** Runs a script by its SHA; after a `NOSCRIPT` (a restarted Redis forgot them), loads every script again and retries. */
+  async run<T>(script: LuaScript, args: readonly string[]): Promise<T> {
+    await this.#gate();
+    return this.runNow(script, args);
+  }
+
+  /** `call` without waiting for readiness: only for the preparation itself. */
+  callNow<T>(args: readonly string[]): Promise<T> {
+    return this.#send<T>(args);
+  }
+
+  /** `run` without waiting for readiness: only for the preparation itself. */
+  async runNow<T>(script: LuaScript, args: readonly string[]): Promise<T> {
+    const argv = [this.#shas.get(script) as string, '0', this.prefix, ...args];
+    try {
+      return await this.#send<T>(['EVALSHA', ...argv]);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      this.#reloading ??= this.#loadScripts().finally(() => {
+        this.#reloading = undefined;
+      });
+      await this.#reloading;
+      return this.#send<T>(['EVALSHA', ...argv]);
+    }
+  }
+
+  #send<T>(args: readonly string[]): Promise<T> {
+    return this.client.sendCommand<T>(args, { timeout: this.#timeout });
+  }
+
+  /** Readiness, or a TimeoutError after the time limit while not ready (connect() waits for Redis forever). */
+  #gate(): Promise<void> {
+    const ready = this.#whenReady();
+    if (this.#prepared) return ready;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError'),
+          ),
+        this.#timeout,
+      );
+      ready.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
+  #whenReady(): Promise<void> {
+    if (this.#ready === undefined) {
+      const ready = (async () => {
+        if (!this.client.isOpen) await this.client.connect();
+        await this.#loadScripts();
+        await this.#prepare();
+        this.#prepared = true;
+      })();
+      this.#ready = ready;
+      ready.catch(() => {
+        if (this.#ready === ready) this.#ready = undefined;
+      });
+    }
+    return this.#ready;
+  }
+
+  #loadScripts(): Promise<unknown> {
+    return Promise.all(this.#scripts.map((script) => this.#send(['SCRIPT', 'LOAD', script.source])));
+  }
+
+  /** A second connection to the same server, for blocking reads; connected, its errors passed on. */
+  async duplicate(onError: (error: Error) => void): Promise<RedisClientLike> {
+    await this.#whenReady();
+    const reader = this.client.duplicate();
+    reader.on('error', onError);
+    await reader.connect();
+    return reader;
+  }
+
+  /** Closes the client if the store opened it. */
+  async close(): Promise<void> {
+    if (!this.#owned) return;
+    try {
+      if (this.client.isOpen) await this.client.close();
+    } catch {
+      this.client.destroy();
+    }
+  }
+}
+
+/** A snapshot as the store keeps it (the codec's string). */
+export function encodeSnapshot(snapshot: TaskSnapshot): string {
+  return encodeValue(snapshot);
+}
+
+/**
+ * The snapshot a stored string holds. The reaper writes a lost task as `{"$p": patch, "$b": stored}`
+ * (it never parses JSON in Lua): the patch's fields replace the stored ones the snapshot has.
+ */
+export function decodeSnapshot(text: string): TaskSnapshot {
+  if (!text.startsWith('{"$p":')) return decodeValue(text) as TaskSnapshot;
+  const { $p: patch, $b: base } = JSON.parse(text) as { $p: object; $b: object };
+  const snapshot = { ...(decodeValue(JSON.stringify(base)) as TaskSnapshot) } as Record<string, unknown>;
+  const changes = decodeValue(JSON.stringify(patch)) as Record<string, unknown>;
+  for (const key of Object.keys(changes)) {
+    if (Object.hasOwn(snapshot, key) || key === 'state' || key === 'error') snapshot[key] = changes[key];
+  }
+  return Object.freeze(snapshot) as unknown as TaskSnapshot;
+}

@@ -1,0 +1,14 @@
+export {
+  type ClusterEvent,
+  type ClusterStore,
+  type CommandHandler,
+  type CommandOutcome,
+  isClusterStore,
+  type TaskCluster,
+  type TaskCommand,
+} from '../store/cluster.js';
+export { decodeValue, encodeValue } from '../store/codec.js';
+export { TaskLostError } from '../store/lostError.js';
+export { RedisTaskCluster } from './cluster.js';
+export type { RedisClientLike } from './connection.js';
+export { RedisStore, type RedisStoreOptions, redisStore } from './store.js';

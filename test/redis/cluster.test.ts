@@ -1,0 +1,229 @@
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidTransitionError } from '../../src/index.js';
+import { type ClusterEvent, type RedisStore, redisStore, TaskLostError } from '../../src/redis/index.js';
+import type { TaskSnapshot } from '../../src/task.js';
+import { client, freshNamespace, snap, until } from './fixtures.js';
+import { hasRedis, type RedisServer, startRedis } from './server.js';
+
+describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections, one redis-server', () => {
+  let redis: RedisServer;
+  const opened: RedisStore[] = [];
+  const open = (namespace: string, options: Parameters<typeof redisStore>[0] = {}): RedisStore => {
+    const store = redisStore({ url: redis.url, namespace, lease: 300, ...options });
+    opened.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+  afterAll(() => redis?.close());
+
+  it('follows a task from a seq: what came before, then every change, then completes after the final one', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace);
+    const watcher = open(namespace);
+    await owner.insert(snap('a', 0));
+    for (let seq = 1; seq <= 3; seq++) await owner.save(snap('a', seq));
+    // Starts mid-stream, at seq 2.
+    const seen = lastValueFrom(watcher.cluster.follow('a', 2).pipe(toArray()));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    for (let seq = 4; seq <= 9; seq++) await owner.save(snap('a', seq));
+    await owner.save(snap('a', 10, 'complete'));
+    expect((await seen).map((task) => task.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('gives the latest snapshot when the stream no longer holds the seq asked for', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace, { streamLength: 1 });
+    await owner.insert(snap('a', 0));
+    for (let seq = 1; seq <= 300; seq++) await owner.save(snap('a', seq));
+    const first = await firstValueFrom(open(namespace).cluster.follow('a', 1));
+    expect(first.seq).toBe(300);
+  });
+
+  it('completes a follower of a task that is deleted, or was never there', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace);
+    const watcher = open(namespace);
+    expect(await lastValueFrom(watcher.cluster.follow('none', 0).pipe(toArray()))).toEqual([]);
+    await owner.insert(snap('a', 0));
+    const seen = lastValueFrom(watcher.cluster.follow('a', 0).pipe(toArray()));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await owner.delete('a');
+    expect((await seen).map((task) => task.seq)).toEqual([0]);
+  });
+
+  it('delivers every snapshot and deletion of every process to followAll on each, in order', async () => {
+    const namespace = freshNamespace();
+    const a = open(namespace);
+    const b = open(namespace);
+    const watch = (store: RedisStore) => lastValueFrom(store.cluster.followAll().pipe(take(7), toArray()));
+    await Promise.all([a.cluster.start(), b.cluster.start()]);
+    const onA = watch(a);
+    const onB = watch(b);
+    await a.insert(snap('x', 0));
+    await b.insert(snap('y', 0));
+    await a.save(snap('x', 1));
+    await b.save(snap('y', 1));
+    await b.save(snap('x', 1));
+    await a.save(snap('x', 2, 'complete'));
+    await b.save(snap('y', 2, 'failed'));
+    await a.delete('x');
+    const describeEvent = (event: ClusterEvent) =>
+      event.kind === 'deleted' ? `-${event.id}` : `${event.snapshot.id}${event.snapshot.seq}`;
+    const expected = ['x0', 'y0', 'x1', 'y1', 'x2', 'y2', '-x'];
+    expect((await onA).map(describeEvent)).toEqual(expected);
+    expect((await onB).map(describeEvent)).toEqual(expected);
+    const lastY = (await onB).find(
+      (event) => event.kind === 'snapshot' && event.snapshot.seq === 2 && event.snapshot.id === 'y',
+    );
+    expect(lastY?.kind === 'snapshot' && lastY.snapshot.error).toBeInstanceOf(Error);
+  });
+
+  it('sends a command to the owner of a task and answers with the snapshot it made', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace);
+    const caller = open(namespace);
+    await owner.insert(snap('a', 0));
+    const received: unknown[] = [];
+    owner.cluster.onCommand(async (command) => {
+      received.push(command);
+      const next = snap(command.id, 1, 'cancelled', { message: String(command.args[0]) });
+      await owner.save(next);
+      return next;
+    });
+    const outcome = await caller.cluster.send({ method: 'cancel', id: 'a', args: ['from B', undefined] });
+    expect(received).toEqual([{ method: 'cancel', id: 'a', args: ['from B', undefined] }]);
+    expect(outcome.status).toBe('answered');
+    expect(outcome.status === 'answered' && outcome.snapshot.message).toBe('from B');
+    // Now finished: nobody owns it, the caller hears so without asking the owner.
+    const after = await caller.cluster.send({ method: 'update', id: 'a', args: [0.5] });
+    expect(after.status).toBe('final');
+    expect(after.status === 'final' && after.snapshot.state).toBe('cancelled');
+    expect(await caller.cluster.send({ method: 'update', id: 'none', args: [0.5] })).toEqual({ status: 'missing' });
+  });
+
+  it("rejects with the owner's error, as its own class", async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace);
+    await owner.insert(snap('a', 0));
+    owner.cluster.onCommand(async (command) => {
+      throw new InvalidTransitionError(command.id, 'pending', 'task.progress');
+    });
+    const failure = open(namespace).cluster.send({ method: 'update', id: 'a', args: [0.5] });
+    await expect(failure).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(failure).rejects.toMatchObject({
+      from: 'pending',
+      event: 'task.progress',
+      code: 'INVALID_TRANSITION',
+    });
+  });
+
+  it('rejects with a TimeoutError when the owner never answers', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace);
+    await owner.insert(snap('a', 0));
+    owner.cluster.onCommand(() => new Promise<TaskSnapshot>(() => {}));
+    await expect(
+      open(namespace).cluster.send({ method: 'cancel', id: 'a', args: [] }, { timeout: 100 }),
+    ).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+  });
+
+  it('answers many concurrent commands from several processes, each to its sender', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace);
+    for (let i = 0; i < 20; i++) await owner.insert(snap(`t${i}`, 0));
+    owner.cluster.onCommand(async (command) => snap(command.id, 1, 'running', { message: String(command.args[0]) }));
+    const callers = [open(namespace), open(namespace), open(namespace)];
+    const outcomes = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        (callers[i % 3] as RedisStore).cluster.send({ method: 'update', id: `t${i % 20}`, args: [`m${i}`] }),
+      ),
+    );
+    outcomes.forEach((outcome, i) => {
+      expect(outcome.status === 'answered' && outcome.snapshot.message).toBe(`m${i}`);
+    });
+  });
+
+  it('ends the live tasks of a node whose lease lapsed as failed with TaskLostError, once, and leaves finished ones', async () => {
+    const namespace = freshNamespace();
+    const doomedClient = await client(redis.url);
+    const doomed = open(namespace, { client: doomedClient, lease: 200 });
+    await doomed.insert(snap('live', 0));
+    await doomed.save(snap('live', 1, 'running', { ttl: 60_000 }));
+    await doomed.insert(snap('pending', 0));
+    await doomed.insert(snap('done', 0));
+    await doomed.save(snap('done', 1, 'complete'));
+    // Long leases: their heartbeats (every lease / 3) stay out of it; the test calls reapLost itself.
+    const survivors = [0, 1, 2].map(() => open(namespace, { lease: 60_000 }));
+    await Promise.all(survivors.map((store) => store.cluster.start()));
+    const followed = lastValueFrom((survivors[0] as RedisStore).cluster.follow('live', 1).pipe(toArray()));
+    // The process dies: its connection goes, its heartbeat renews nothing.
+    doomedClient.destroy();
+    const reaped = new Set<string>();
+    await until(async () => {
+      const rounds = await Promise.all(survivors.map((store) => store.cluster.reapLost()));
+      for (const ids of rounds)
+        for (const id of ids) {
+          expect(reaped.has(id)).toBe(false);
+          reaped.add(id);
+        }
+      return reaped.size === 2;
+    });
+    expect([...reaped].sort()).toEqual(['live', 'pending']);
+    const lost = (await (survivors[1] as RedisStore).load('live')) as TaskSnapshot;
+    expect(lost.state).toBe('failed');
+    expect(lost.seq).toBe(2);
+    expect(lost.message).toBe('step 1');
+    expect(lost.error).toBeInstanceOf(TaskLostError);
+    expect(lost.error).toMatchObject({ code: 'TASK_LOST', taskId: 'live', nodeId: doomed.cluster.nodeId });
+    expect(lost.completedAt).toBeGreaterThan(0);
+    expect((await followed).map((task) => `${task.seq}:${task.state}`)).toEqual(['1:running', '2:failed']);
+    expect((await (survivors[2] as RedisStore).load('done'))?.state).toBe('complete');
+    expect((await (survivors[2] as RedisStore).loadAll('failed')).map((task) => task.id).sort()).toEqual([
+      'live',
+      'pending',
+    ]);
+    // The lost task keeps its ttl: it expires like any finished task.
+    const admin = await client(redis.url);
+    expect(Number(await admin.sendCommand(['PTTL', `tooltask:{${namespace}}:t:live`]))).toBeGreaterThan(0);
+    await admin.close();
+  });
+
+  it('reaps on the heartbeat by itself, and a node restarting under its id ends what it owned before', async () => {
+    const namespace = freshNamespace();
+    const first = await client(redis.url);
+    const before = open(namespace, { client: first, nodeId: 'worker-1', lease: 60_000 });
+    await before.insert(snap('a', 0));
+    first.destroy();
+    // Long lease: nobody else would reap it for a minute; the same node id coming back does at once.
+    const again = open(namespace, { nodeId: 'worker-1', lease: 60_000 });
+    await again.cluster.start();
+    expect((await again.load('a'))?.error).toBeInstanceOf(TaskLostError);
+
+    const short = await client(redis.url);
+    const dying = open(namespace, { client: short, lease: 150 });
+    await dying.insert(snap('b', 0));
+    const survivor = open(namespace, { lease: 150 });
+    await survivor.cluster.start();
+    short.destroy();
+    await until(async () => (await survivor.load('b'))?.state === 'failed');
+  });
+
+  it('refuses a late save from the lost owner: a finished task never changes', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace, { nodeId: 'n1' });
+    await owner.insert(snap('a', 0));
+    await owner.cluster.close();
+    await open(namespace).cluster.reapLost();
+    await owner.save(snap('a', 5));
+    expect((await owner.load('a'))?.state).toBe('failed');
+  });
+});

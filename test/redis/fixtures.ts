@@ -1,0 +1,54 @@
+import { createClient } from 'redis';
+import type { RedisClientLike } from '../../src/redis/index.js';
+import type { TaskSnapshot, TaskState } from '../../src/task.js';
+
+let namespaces = 0;
+
+/** A namespace no other test uses, so tests share one redis-server without seeing each other. */
+export function freshNamespace(): string {
+  return `t${process.pid}-${++namespaces}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** A snapshot as the manager would write it. */
+export function snap(
+  id: string,
+  seq: number,
+  state: TaskState = 'running',
+  extra: Partial<TaskSnapshot> = {},
+): TaskSnapshot {
+  const final = state === 'complete' || state === 'failed' || state === 'cancelled';
+  return Object.freeze({
+    id,
+    state: seq === 0 && extra.state === undefined ? 'pending' : state,
+    progress: final ? 1 : Math.min(1, seq / 100),
+    message: `step ${seq}`,
+    result: state === 'complete' ? { ok: true } : undefined,
+    error: state === 'failed' ? new Error('boom') : undefined,
+    createdAt: 1000,
+    updatedAt: 1000 + seq,
+    startedAt: seq > 0 ? 1001 : undefined,
+    completedAt: final ? 1000 + seq : undefined,
+    seq,
+    metadata: undefined,
+    ttl: undefined,
+    awaiting: undefined,
+    ...extra,
+  });
+}
+
+/** A node-redis client of the test's own, connected (to kill it, or to share it). */
+export async function client(url: string): Promise<RedisClientLike & { clientId(): Promise<number> }> {
+  const made = createClient({ url });
+  made.on('error', () => {});
+  await made.connect();
+  return made as unknown as RedisClientLike & { clientId(): Promise<number> };
+}
+
+/** Resolves once `check` holds, polling every 10 ms; rejects after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Expected a condition within ${ms} ms, it never held`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
