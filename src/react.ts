@@ -8,7 +8,7 @@ import {
   useRef,
   useSyncExternalStore,
 } from 'react';
-import type { Observable, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { StateValue } from 'xstate';
 import { drawStatechart, type StatechartDrawing } from './chart/render.js';
 import { InvalidArgumentError } from './errors.js';
@@ -143,9 +143,7 @@ class ManagerView {
   #retain(): void {
     if (this.#changes !== undefined) return;
     this.#changes = this.#manager.changes$.subscribe((snapshot) => this.#changed(snapshot));
-    // Managers that announce deletions (retention, `remove`) have `deletions$`.
-    const deletions = (this.#manager as { readonly deletions$?: Observable<string> }).deletions$;
-    this.#deletions = deletions?.subscribe((id) => this.#deleted(id));
+    this.#deletions = this.#manager.deletions$.subscribe((id) => this.#deleted(id));
   }
 
   #release(): void {

@@ -1,4 +1,3 @@
-import { useSelector } from '@xstate/react';
 import type { StateValue } from 'xstate';
 import type { StateNodeJSON, TaskManager } from '../src/index.js';
 import { StatechartView, useTask } from '../src/react.js';
@@ -31,9 +30,8 @@ export function Statechart({ chart, value, event }: StatechartProps) {
 }
 
 /**
- * The task chart with one task's live state lit. The exact state (`running.work.working` or
- * `running.work.manual`) comes from the task's actor through `@xstate/react`'s `useSelector`; once the
- * task ends its actor is gone, and the final state comes from `useTask`.
+ * The task chart with one task's live state lit: the snapshot's `value` (every region's state)
+ * and `event` (the transition it took), through `useTask`.
  *
  * @example
  * ```tsx
@@ -50,10 +48,5 @@ export function LiveStatechart({
   readonly id: string;
 }) {
   const task = useTask(tasks, id);
-  const value = useSelector(tasks.actor(id), (snapshot) =>
-    snapshot === undefined ? undefined : JSON.stringify(snapshot.value),
-  );
-  // `TaskSnapshot.event` (the last chart event) comes with the snapshot's chart fields.
-  const event = (task as { readonly event?: string } | undefined)?.event;
-  return <Statechart chart={chart} value={value === undefined ? task?.state : JSON.parse(value)} event={event} />;
+  return <Statechart chart={chart} value={task?.value} event={task?.event} />;
 }

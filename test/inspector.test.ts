@@ -254,7 +254,7 @@ describe('serveInspector stream', () => {
     expect(task.value).toEqual({ running: { work: 'working', client: 'awaiting' } });
     expect(task.event).toBe('task.requestInput');
     expect(task.timeline.map((entry) => [entry.seq, entry.event])).toEqual([
-      [0, 'task.create'],
+      [0, 'xstate.init'],
       [1, 'task.start'],
       [2, 'task.progress'],
       [3, 'task.requestInput'],

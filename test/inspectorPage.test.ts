@@ -121,7 +121,7 @@ describe.skipIf(problem !== undefined)('the inspector page in Chromium', () => {
     await expect.poll(taken).toEqual(['task.requestInput']);
     await expect
       .poll(() => page.getByTestId('timeline').locator('td.event').allTextContents())
-      .toEqual(['task.create', 'task.start', 'task.progress', 'task.requestInput']);
+      .toEqual(['xstate.init', 'task.start', 'task.progress', 'task.requestInput']);
 
     // It follows the task: resumed, then done.
     await manager.resume('job-0', 'yes');

@@ -60,7 +60,7 @@ export function takenTransitions(
 ): Set<string> {
   const taken = new Set<string>();
   if (event === undefined || event === '') return taken;
-  if (event === 'task.create' || event === 'xstate.init') {
+  if (event === 'xstate.init') {
     taken.add(`${layout.id}.#initial:0:0`);
     return taken;
   }
@@ -233,7 +233,7 @@ function arrowhead(document: Document, id: string, color: string): SVGMarkerElem
  * import { taskMachine, toJSON } from 'tooltask';
  * import { layoutStatechart, renderStatechart } from 'tooltask/chart';
  * const layout = await layoutStatechart(toJSON(taskMachine));
- * const svg = renderStatechart(document, layout, { value: 'pending', event: 'task.create' });
+ * const svg = renderStatechart(document, layout, { value: 'pending', event: 'xstate.init' });
  * document.body.append(svg);
  * ```
  */
@@ -344,7 +344,7 @@ export function cachedLayout(chart: StateNodeJSON): Promise<ChartLayout> {
  * import { taskMachine, toJSON } from 'tooltask';
  * import { drawStatechart } from 'tooltask/chart';
  * const chart = toJSON(taskMachine);
- * const drawing = drawStatechart(document.body, chart, { value: 'pending', event: 'task.create' });
+ * const drawing = drawStatechart(document.body, chart, { value: 'pending', event: 'xstate.init' });
  * drawing.update({ value: { running: { work: 'working', client: 'free' } }, event: 'task.start' });
  * await drawing.ready;
  * ```

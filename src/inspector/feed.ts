@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs';
 import type { StateValue } from 'xstate';
 import type { TaskManager } from '../manager.js';
 import type { TaskSnapshot } from '../task.js';
@@ -41,12 +40,6 @@ type Logged = { readonly n: number; readonly row: WireRow } | { readonly n: numb
 /** A reader of the feed: gets changes after the ones it has, in order. */
 export type FeedListener = (n: number, changes: WireChanges) => void;
 
-/** The fields the lead's snapshot carries (TaskSnapshot.value, .event) when present. */
-interface ChartFields {
-  readonly value?: StateValue;
-  readonly event?: string;
-}
-
 /**
  * The inspector's view of one manager: every task's row, a bounded timeline per task, and a
  * numbered log of recent changes, so a page that reconnects gets exactly what it missed.
@@ -73,9 +66,7 @@ export class InspectorFeed {
   async start(): Promise<void> {
     const manager = this.#manager;
     this.#subscriptions.push(manager.changes$.subscribe((snapshot) => this.#changed(snapshot)));
-    // `deletions$` comes with retention announcements; a manager without it never says.
-    const deletions = (manager as { readonly deletions$?: Observable<string> }).deletions$;
-    if (deletions !== undefined) this.#subscriptions.push(deletions.subscribe((id) => this.#deleted(id)));
+    this.#subscriptions.push(manager.deletions$.subscribe((id) => this.#deleted(id)));
     this.#subscriptions.push(
       manager.registry.subscribe(() => {
         const next = registryOf(manager);
@@ -176,7 +167,7 @@ export class InspectorFeed {
       order,
     ];
     this.#rows.set(snapshot.id, { snapshot, row });
-    this.#record(snapshot, replaced ? undefined : known?.snapshot);
+    this.#record(snapshot);
     if (log) this.#queue({ rows: [row], deleted: [] });
   }
 
@@ -186,11 +177,11 @@ export class InspectorFeed {
     this.#queue({ rows: [], deleted: [id] });
   }
 
-  #record(snapshot: TaskSnapshot, previous: TaskSnapshot | undefined): void {
+  #record(snapshot: TaskSnapshot): void {
     const timeline = this.#timelines.get(snapshot.id);
-    const before = timeline === undefined ? undefined : (timeline.rest.at(-1) ?? timeline.first);
-    const value = chartValue(this.#manager, snapshot, before?.value);
-    const event = (snapshot as ChartFields).event ?? eventOf(previous, snapshot, before?.value, value);
+    // A task first seen after its creation (the inspector started later) starts its timeline there.
+    const value: StateValue = snapshot.value;
+    const event = timeline === undefined && snapshot.seq > 0 ? '' : snapshot.event;
     const entry: Entry = { event, value, snapshot };
     if (timeline === undefined) {
       this.#timelines.set(snapshot.id, { first: entry, rest: [], dropped: 0 });
@@ -241,54 +232,6 @@ export class InspectorFeed {
 function registryOf(manager: TaskManager): WireRegistry {
   const { live, running, queued, concurrency } = manager.registry.getSnapshot().context;
   return { live, running, queued, concurrency: Number.isFinite(concurrency) ? concurrency : null };
-}
-
-/** The chart's state value for a snapshot: its own `value`, else the live actor's, else derived. */
-function chartValue(manager: TaskManager, snapshot: TaskSnapshot, before: StateValue | undefined): StateValue {
-  const own = (snapshot as ChartFields).value;
-  if (own !== undefined) return own;
-  if (snapshot.state !== 'running') return snapshot.state;
-  const actor = manager.actor(snapshot.id)?.getSnapshot();
-  if (actor !== undefined && actor.context.seq === snapshot.seq) return actor.value;
-  const work =
-    typeof before === 'object' && before !== null
-      ? ((before as { running?: { work?: string } }).running?.work ?? 'manual')
-      : 'manual';
-  return { running: { work, client: snapshot.awaiting === undefined ? 'free' : 'awaiting' } };
-}
-
-function isWorking(value: StateValue | undefined): boolean {
-  return typeof value === 'object' && (value as { running?: { work?: string } }).running?.work === 'working';
-}
-
-/** The event that most likely made `next` from `previous`, for snapshots that do not say. */
-function eventOf(
-  previous: TaskSnapshot | undefined,
-  next: TaskSnapshot,
-  before: StateValue | undefined,
-  value: StateValue,
-): string {
-  // A task first seen after its creation (the inspector started later): its last event is unknown.
-  if (previous === undefined) return next.seq === 0 ? 'task.create' : '';
-  switch (next.state) {
-    case 'complete':
-      return isWorking(before) ? 'xstate.done.actor.work' : 'task.complete';
-    case 'failed':
-      if ((next.error as { code?: string } | undefined)?.code === 'TASK_TIMEOUT') return 'task.timeout';
-      return isWorking(before) ? 'xstate.done.actor.work' : 'task.fail';
-    case 'cancelled':
-      return 'task.cancel';
-    case 'running':
-      if (previous.state === 'pending') {
-        if (isWorking(value)) return 'task.start';
-        return next.awaiting === undefined ? 'task.progress' : 'task.requestInput';
-      }
-      if (previous.awaiting === undefined && next.awaiting !== undefined) return 'task.requestInput';
-      if (previous.awaiting !== undefined && next.awaiting === undefined) return 'task.resume';
-      return 'task.progress';
-    default:
-      return 'task.update';
-  }
 }
 
 const MAX_JSON = 64 * 1024;
@@ -344,6 +287,7 @@ function toWireSnapshot(snapshot: TaskSnapshot): WireSnapshot {
     completedAt: snapshot.completedAt ?? null,
     seq: snapshot.seq,
     ttl: snapshot.ttl ?? null,
+    inputRequests: toJsonSafe(snapshot.inputRequests) ?? null,
   };
 }
 

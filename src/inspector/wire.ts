@@ -65,6 +65,8 @@ export interface WireSnapshot {
   readonly completedAt: number | null;
   readonly seq: number;
   readonly ttl: number | null;
+  /** The outstanding input requests by key, as `TaskSnapshot.inputRequests`; `null` for none. */
+  readonly inputRequests: unknown;
 }
 
 /** One entry of a task's timeline: the event, when, its seq, and the snapshot it made. */

@@ -330,7 +330,7 @@ describe('StatechartView', () => {
     );
 
   it('draws the chart laid out by ELK, lights every region, highlights the last transition', async () => {
-    render(<StatechartView chart={chart} value="pending" event="task.create" />);
+    render(<StatechartView chart={chart} value="pending" event="xstate.init" />);
     await vi.waitFor(() => expect(container.querySelector('svg')).not.toBeNull());
     expect(lit()).toEqual(['task.pending']);
     const boxes = [...container.querySelectorAll('[data-kind="final"]')].map((node) =>

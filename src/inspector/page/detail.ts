@@ -109,6 +109,8 @@ export class TaskDetail {
     const parts: (Node | null)[] = [
       h('h3', {}, 'Task'),
       fields,
+      task.inputRequests === null ? null : h('h3', {}, 'Input requests'),
+      task.inputRequests === null ? null : h('pre', { 'data-testid': 'input-requests' }, pretty(task.inputRequests)),
       h('h3', {}, 'Metadata'),
       h('pre', { 'data-testid': 'metadata' }, pretty(task.metadata)),
       task.state === 'complete' ? h('h3', {}, 'Result') : null,
