@@ -63,7 +63,8 @@ async function runMany(tasks: TaskManager, prefix: string, count: number): Promi
   return works;
 }
 
-describe.skipIf(problem !== undefined)('the inspector page in Chromium', () => {
+// Each test loads the page (a 1.5 MB script) in a fresh tab: seconds apiece on a busy machine.
+describe.skipIf(problem !== undefined)('the inspector page in Chromium', { timeout: 60_000 }, () => {
   it('shows tasks appear and move, with counts per state and the registry', async () => {
     const { manager, inspector, page, errors } = await open();
     await manager.create('first');
