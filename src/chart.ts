@@ -8,7 +8,6 @@ export {
   type ChartTransition,
   type LayoutOptions,
   layoutStatechart,
-  transitionLabel,
 } from './chart/layout.js';
 export {
   type ChartHighlight,

@@ -42,6 +42,7 @@ export {
   type TransitionKind,
   toJSON,
   toMermaid,
+  transitionLabel,
 } from './inspect.js';
 export {
   type CreateOptions,

@@ -1,5 +1,5 @@
 import type { ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
-import type { StateNodeJSON, StateNodeKind, TransitionJSON } from '../inspect.js';
+import { type StateNodeJSON, type StateNodeKind, transitionLabel } from '../inspect.js';
 
 /** A point of the laid-out chart, in pixels from its top left corner. */
 export interface ChartPoint {
@@ -72,17 +72,6 @@ const PAD = 10;
 
 function fixedWidth(text: string): number {
   return text.length * CHAR_WIDTH;
-}
-
-/** The label of a transition: its event (or `after …`, `always`) and `[guard]`. */
-export function transitionLabel(transition: TransitionJSON): string {
-  const trigger =
-    transition.kind === 'always'
-      ? 'always'
-      : transition.kind === 'delayed'
-        ? `after ${typeof transition.delay === 'number' ? `${transition.delay} ms` : (transition.delay ?? '?')}`
-        : transition.event;
-  return transition.guard === undefined ? trigger : `${trigger} [${transition.guard}]`;
 }
 
 function notesOf(node: StateNodeJSON): string[] {

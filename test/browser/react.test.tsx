@@ -257,16 +257,21 @@ function CancelButton({ id }: { id: string }) {
   );
 }
 
+/** A pending task `a` and the README's Cancel button for it. */
+async function pendingWithButton() {
+  const tasks = createTaskManager();
+  await tasks.create('a');
+  render(
+    <TaskManagerProvider manager={tasks}>
+      <CancelButton id="a" />
+    </TaskManagerProvider>,
+  );
+  return { tasks, button: container.querySelector('button') as HTMLButtonElement };
+}
+
 describe("the README's Cancel button", () => {
   it('cancels a pending task', async () => {
-    const tasks = createTaskManager();
-    await tasks.create('a');
-    render(
-      <TaskManagerProvider manager={tasks}>
-        <CancelButton id="a" />
-      </TaskManagerProvider>,
-    );
-    const button = container.querySelector('button') as HTMLButtonElement;
+    const { tasks, button } = await pendingWithButton();
     expect(button.disabled).toBe(false);
     await act(async () => button.click());
     expect((await tasks.get('a')).state).toBe('cancelled');
@@ -274,14 +279,7 @@ describe("the README's Cancel button", () => {
   });
 
   it('rejects nothing uncaught when the task ended just before the click', async () => {
-    const tasks = createTaskManager();
-    await tasks.create('a');
-    render(
-      <TaskManagerProvider manager={tasks}>
-        <CancelButton id="a" />
-      </TaskManagerProvider>,
-    );
-    const button = container.querySelector('button') as HTMLButtonElement;
+    const { tasks, button } = await pendingWithButton();
     const unhandled = vi.fn();
     window.addEventListener('unhandledrejection', unhandled);
     // The task completes, and the click lands before React re-renders the button.
