@@ -52,8 +52,13 @@ const node: TestProjectInlineConfiguration = {
 // page.screenshot() writes through the Vite server, which serves only allowed directories.
 const shots = screenshots === '' ? {} : { server: { fs: { allow: [searchForWorkspaceRoot(root), screenshots] } } };
 
+// The chart loads ELK on its first layout (a dynamic import): pre-bundle it with the rest, or Vite
+// finds it mid-test, optimizes it then and reloads the page.
+const optimizeDeps = { include: ['elkjs/lib/elk.bundled.js'] };
+
 const stories: TestProjectInlineConfiguration = {
   plugins: [storybookTest({ configDir: path.join(root, '.storybook') })],
+  optimizeDeps,
   ...shots,
   test: {
     name: 'stories',
@@ -65,6 +70,7 @@ const stories: TestProjectInlineConfiguration = {
 
 const browserTests: TestProjectInlineConfiguration = {
   plugins: [react()],
+  optimizeDeps,
   ...shots,
   test: {
     name: 'browser',

@@ -51,7 +51,19 @@ function element<K extends keyof SVGElementTagNameMap>(
   return node;
 }
 
-/** The ids of the transitions `event` took to reach `active` from `previous` (when known). */
+/**
+ * The ids of the transitions `event` took to reach `active` from `previous` (when known): those
+ * on that event whose target is active now and, when `previous` is given, whose source was active.
+ *
+ * @example
+ * ```ts
+ * import { taskMachine, toJSON } from 'tooltask';
+ * import { activeStateIds, layoutStatechart, takenTransitions } from 'tooltask/chart';
+ * const layout = await layoutStatechart(toJSON(taskMachine));
+ * const now = activeStateIds('task', { running: { work: 'working', client: 'free' } });
+ * takenTransitions(layout, now, 'task.start', activeStateIds('task', 'pending')); // Set { 'task.pending:0:0' }
+ * ```
+ */
 export function takenTransitions(
   layout: ChartLayout,
   active: ReadonlySet<string>,

@@ -5,7 +5,7 @@ import { taskMachine } from '../../machines/taskMachine.js';
 import { InvalidArgumentError, TaskNotFoundError, TooltaskError } from '../errors.js';
 import { toJSON } from '../inspect.js';
 import type { TaskManager } from '../manager.js';
-import { assertOptions } from '../validate.js';
+import { assertOptions, describe } from '../validate.js';
 import { pageScript } from './assets.js';
 import { InspectorFeed } from './feed.js';
 import { pageHtml } from './html.js';
@@ -65,13 +65,13 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
   assertOptions('options', options, OPTIONS);
   const { port = 0, host = '127.0.0.1', actions = false, log = console.log } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidArgumentError(`Expected \`port\` to be an integer from 0 to 65535, got \`${String(port)}\``);
+    throw new InvalidArgumentError(`Expected \`port\` to be an integer from 0 to 65535, got ${describe(port)}`);
   }
   if (typeof host !== 'string' || host === '') {
-    throw new InvalidArgumentError(`Expected \`host\` to be a non-empty string, got \`${String(host)}\``);
+    throw new InvalidArgumentError(`Expected \`host\` to be a non-empty string, got ${describe(host)}`);
   }
   if (typeof actions !== 'boolean') {
-    throw new InvalidArgumentError(`Expected \`actions\` to be a boolean, got \`${String(actions)}\``);
+    throw new InvalidArgumentError(`Expected \`actions\` to be a boolean, got ${describe(actions)}`);
   }
   const token = options.token ?? randomBytes(24).toString('base64url');
   if (typeof token !== 'string' || !/^[\w-]{16,}$/.test(token)) {
