@@ -62,6 +62,8 @@ const stories: TestProjectInlineConfiguration = {
   ...shots,
   test: {
     name: 'stories',
+    // A chart's first layout warms ELK up: seconds when the node tests load the machine.
+    testTimeout: 45_000,
     setupFiles: ['./.storybook/vitest.screenshots.ts'],
     provide: { tooltaskScreenshotDir: screenshots },
     browser: browser('stories (chromium)'),
@@ -74,6 +76,7 @@ const browserTests: TestProjectInlineConfiguration = {
   ...shots,
   test: {
     name: 'browser',
+    testTimeout: 45_000,
     include: ['test/browser/**/*.test.{ts,tsx}'],
     provide: { tooltaskScreenshotDir: screenshots },
     browser: browser('browser (chromium)'),

@@ -59,7 +59,7 @@ const WORKING = [
 
 /** The ids of the lit states, once the chart is laid out and drawn (ELK answers asynchronously). */
 async function lit(canvasElement: HTMLElement): Promise<string[]> {
-  await waitFor(() => expect(canvasElement.querySelector('svg [data-state-id]')).not.toBeNull(), { timeout: 15_000 });
+  await waitFor(() => expect(canvasElement.querySelector('svg [data-state-id]')).not.toBeNull(), { timeout: 40_000 });
   return [...canvasElement.querySelectorAll<SVGElement>('svg [data-kind][data-active="true"]')].map(
     (node) => node.getAttribute('data-state-id') ?? '',
   );

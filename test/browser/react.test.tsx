@@ -330,7 +330,7 @@ describe('StatechartView', () => {
   it('draws the chart laid out by ELK, lights every region, highlights the last transition', async () => {
     render(<StatechartView chart={chart} value="pending" event="xstate.init" />);
     // The first layout loads ELK and warms it up: allow for a busy machine.
-    await vi.waitFor(() => expect(container.querySelector('svg')).not.toBeNull(), { timeout: 15_000 });
+    await vi.waitFor(() => expect(container.querySelector('svg')).not.toBeNull(), { timeout: 40_000 });
     expect(lit()).toEqual(['task.pending']);
     const boxes = [...container.querySelectorAll('[data-kind="final"]')].map((node) =>
       node.getAttribute('data-state-id'),
