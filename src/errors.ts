@@ -11,7 +11,8 @@ export type TooltaskErrorCode =
   | 'TASK_CANCELLED'
   | 'MANAGER_DISPOSED'
   | 'STORE_ERROR'
-  | 'TASK_LOST';
+  | 'TASK_LOST'
+  | 'TASK_UNREACHABLE';
 
 /**
  * The base of every error tooltask throws: check with `instanceof` or by `code`, never by message.
@@ -191,5 +192,19 @@ export class TaskLostError extends TooltaskError {
     super('TASK_LOST', `Task \`${taskId}\` was lost: its owner \`${owner}\` stopped renewing its lease`);
     this.taskId = taskId;
     this.owner = owner;
+  }
+}
+
+/**
+ * A live task that another manager runs, which this one cannot reach: the store is shared but
+ * carries no commands (a `MemoryStore` handed to two managers), or the owner did not answer in
+ * time (it may have died: its lease will lapse and the task end as lost). The task is unchanged.
+ */
+export class TaskUnreachableError extends TooltaskError {
+  override name = 'TaskUnreachableError' as const;
+  readonly taskId: string;
+  constructor(taskId: string, why: string, options?: { cause?: unknown }) {
+    super('TASK_UNREACHABLE', `Expected to reach the manager that runs task \`${taskId}\`, but ${why}`, options);
+    this.taskId = taskId;
   }
 }

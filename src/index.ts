@@ -31,6 +31,7 @@ export {
   TaskLostError,
   TaskNotFoundError,
   TaskTimeoutError,
+  TaskUnreachableError,
   TooltaskError,
   type TooltaskErrorCode,
 } from './errors.js';

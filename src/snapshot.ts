@@ -1,19 +1,24 @@
 import type { TaskMachineSnapshot } from '../machines/taskMachine.js';
 import type { TaskSnapshot, TaskState, TaskStateValue } from './task.js';
 
-// The chart has nine state values; each snapshot shares one frozen object per value.
-const RUNNING = new Map<string, TaskStateValue>();
+type Work = 'manual' | 'working';
+type Client = 'free' | 'awaiting';
+
+function running(work: Work, client: Client): TaskStateValue {
+  return Object.freeze({ running: Object.freeze({ work, client }) });
+}
+
+// The chart has nine state values: every snapshot shares one frozen object per value, found by
+// two property reads (this runs once per change).
+const RUNNING: Readonly<Record<Work, Readonly<Record<Client, TaskStateValue>>>> = {
+  manual: { free: running('manual', 'free'), awaiting: running('manual', 'awaiting') },
+  working: { free: running('working', 'free'), awaiting: running('working', 'awaiting') },
+};
 
 function stateValue(value: TaskMachineSnapshot['value']): TaskStateValue {
   if (typeof value === 'string') return value as TaskStateValue;
-  const regions = (value as { running: { work: 'manual' | 'working'; client: 'free' | 'awaiting' } }).running;
-  const key = `${regions.work}.${regions.client}`;
-  let shared = RUNNING.get(key);
-  if (shared === undefined) {
-    shared = Object.freeze({ running: Object.freeze({ work: regions.work, client: regions.client }) });
-    RUNNING.set(key, shared);
-  }
-  return shared;
+  const regions = (value as { running: { work: Work; client: Client } }).running;
+  return RUNNING[regions.work][regions.client];
 }
 
 /**

@@ -100,7 +100,7 @@ describe('snapshots are deep, frozen copies of JSON data', () => {
     expect(Object.isFrozen(snapshot.metadata?.user)).toBe(true);
     expect(Object.isFrozen((snapshot.result as { rows: unknown[] }).rows[0])).toBe(true);
     expect(() => {
-      (snapshot.metadata?.tags as string[]).push('c');
+      (snapshot.metadata as { tags: string[] }).tags.push('c');
     }).toThrow(TypeError);
   });
 

@@ -8,6 +8,8 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import {
   type CallToolResult,
+  CreateMessageResultSchema,
+  ElicitResultSchema,
   ErrorCode,
   GetTaskPayloadRequestSchema,
   McpError,
@@ -20,9 +22,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
 import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
-import { isTerminal, type TaskAwaiting, type TaskSnapshot, type TaskState } from '../task.js';
-import { assertDuration, describe } from '../validate.js';
+import { isTerminal, type TaskAwaiting, type TaskInputRequest, type TaskSnapshot, type TaskState } from '../task.js';
+import { assertDuration, describe, MAX_TASK_ID_LENGTH } from '../validate.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
+import { type CursorSeal, createCursorSeal } from './cursorSeal.js';
+import { statusOf, toToolResult } from './mcpShared.js';
 import { scanPage } from './scan.js';
 
 /** The MCP task status a tooltask state maps to (MCP 2025-11-25 `Task.status`). */
@@ -32,12 +36,21 @@ export type McpTaskStatus = Task['status'];
 export interface McpTaskStoreOptions {
   /** The `pollInterval` (ms) tasks advertise, unless the creator asks for another. Default: 1000. */
   readonly pollInterval?: number;
-  /** The ttl (ms) of a task whose client asks for none; `null` keeps it until deleted. Default: `null`. */
+  /**
+   * The ttl (ms) of a task whose client asks for none; `null` keeps it until deleted. Default:
+   * 3,600,000 (one hour after the task ends), so a server is bounded even when clients send no ttl.
+   */
   readonly defaultTtl?: number | null;
   /** The largest ttl (ms) a client may ask for; larger or `null` requests get this. Default: no cap. */
   readonly maxTtl?: number;
   /** Tasks per `tasks/list` page, from 1 to 1000. Default: 100. */
   readonly pageSize?: number;
+  /**
+   * The secret `tasks/list` cursors are sealed with (AES-GCM), so a cursor tells nothing about how
+   * many tasks the server made and works only in the session it was given to. Give every instance
+   * sharing a store the same secret; default: a random one per `McpTaskStore`.
+   */
+  readonly cursorSecret?: string;
 }
 
 /** Options of `McpTaskStore.run`. */
@@ -73,7 +86,14 @@ export class McpToolError extends Error {
 }
 
 const BINDING = 'mcp';
+/**
+ * Tasks of `registerTaskTool` whose client has not read them yet (`tasks/get`), by id: a request
+ * sent straight to the client waits for that read, as a client only answers requests of tasks it
+ * tracks (`@modelcontextprotocol/ext-tasks` refuses others).
+ */
+const unread = new Map<string, { readonly read: Promise<void>; readonly resolve: () => void }>();
 const MAX_SCAN = 10_000;
+const DEFAULT_TTL = 3_600_000;
 
 /**
  * Maps a tooltask state to an MCP task status.
@@ -89,18 +109,7 @@ const MAX_SCAN = 10_000;
  * ```
  */
 export function toMcpStatus(state: TaskState, awaiting?: TaskAwaiting): McpTaskStatus {
-  switch (state) {
-    case 'pending':
-      return 'working';
-    case 'running':
-      return awaiting === undefined ? 'working' : 'input_required';
-    case 'complete':
-      return 'completed';
-    case 'failed':
-      return 'failed';
-    case 'cancelled':
-      return 'cancelled';
-  }
+  return statusOf(state, awaiting);
 }
 
 /**
@@ -171,12 +180,13 @@ export class McpTaskStore implements TaskStore {
   readonly #defaultTtl: number | null;
   readonly #maxTtl: number | undefined;
   readonly #pageSize: number;
+  readonly #cursors: CursorSeal;
 
   constructor(manager: TaskManager, options: McpTaskStoreOptions = {}) {
     if (typeof manager?.page !== 'function' || typeof manager.wait !== 'function') {
       throw new InvalidArgumentError(`Expected \`manager\` to be a TaskManager, got ${describe(manager)}`);
     }
-    const { pollInterval = 1000, defaultTtl = null, maxTtl, pageSize = 100 } = options;
+    const { pollInterval = 1000, defaultTtl = DEFAULT_TTL, maxTtl, pageSize = 100, cursorSecret } = options;
     assertDuration('pollInterval', pollInterval);
     if (defaultTtl !== null) assertDuration('defaultTtl', defaultTtl);
     if (maxTtl !== undefined) assertDuration('maxTtl', maxTtl);
@@ -190,6 +200,12 @@ export class McpTaskStore implements TaskStore {
     this.#defaultTtl = defaultTtl;
     this.#maxTtl = maxTtl;
     this.#pageSize = pageSize;
+    if (cursorSecret !== undefined && (typeof cursorSecret !== 'string' || cursorSecret.length < 16)) {
+      throw new InvalidArgumentError(
+        `Expected \`cursorSecret\` to be a string of at least 16 characters, got ${describe(cursorSecret)}`,
+      );
+    }
+    this.#cursors = createCursorSeal(cursorSecret);
   }
 
   /** The tooltask manager the tasks live in. */
@@ -239,7 +255,9 @@ export class McpTaskStore implements TaskStore {
   /** The task as MCP sees it, or `null` when it does not exist or belongs to another session. */
   async getTask(taskId: string, sessionId?: string): Promise<Task | null> {
     const snapshot = await this.#find(taskId, sessionId);
-    return snapshot === undefined ? null : this.#toTask(snapshot);
+    if (snapshot === undefined) return null;
+    unread.get(taskId)?.resolve();
+    return this.#toTask(snapshot);
   }
 
   /** Ends the task with the tool's result: `completed` completes it, `failed` fails it with `McpToolError`. */
@@ -279,7 +297,7 @@ export class McpTaskStore implements TaskStore {
       : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
     switch (snapshot.state) {
       case 'complete':
-        return toToolResult(snapshot.result);
+        return toToolResult(snapshot.result) as Result;
       case 'failed':
         return snapshot.error instanceof McpToolError
           ? snapshot.error.result
@@ -329,15 +347,25 @@ export class McpTaskStore implements TaskStore {
     });
   }
 
-  /** One page of this session's tasks, oldest first; pass `nextCursor` back for the next page. */
+  /**
+   * One page of this session's tasks, oldest first; pass `nextCursor` back for the next page. The
+   * cursor is sealed: opaque, and refused (`-32602`) in another session or when altered.
+   */
   async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
+    const scope = sessionId ?? '';
+    const after = cursor === undefined ? undefined : await this.#cursors.open(cursor, scope);
+    if (cursor !== undefined && after === undefined) {
+      throw new McpError(ErrorCode.InvalidParams, 'Expected a `cursor` from a previous tasks/list of this session');
+    }
     const page = await scanPage(
       this.#manager,
-      { cursor, limit: this.#pageSize, maxScan: MAX_SCAN },
+      { cursor: after, limit: this.#pageSize, maxScan: MAX_SCAN },
       (task) => bindingOf<McpBinding>(task, BINDING)?.sessionId === sessionId,
     );
     const tasks = page.tasks.map((task) => this.#toTask(task));
-    return page.nextCursor === undefined ? { tasks } : { tasks, nextCursor: page.nextCursor };
+    return page.nextCursor === undefined
+      ? { tasks }
+      : { tasks, nextCursor: await this.#cursors.seal(page.nextCursor, scope) };
   }
 
   #createOptions(options: McpRunOptions) {
@@ -359,6 +387,8 @@ export class McpTaskStore implements TaskStore {
   }
 
   async #find(taskId: string, sessionId: string | undefined): Promise<TaskSnapshot | undefined> {
+    // An empty, over-long or non-string id names no task: `-32602` like an unknown one.
+    if (typeof taskId !== 'string' || taskId.length === 0 || taskId.length > MAX_TASK_ID_LENGTH) return undefined;
     const snapshot = await findTask(this.#manager, taskId);
     return snapshot !== undefined && bindingOf<McpBinding>(snapshot, BINDING)?.sessionId === sessionId
       ? snapshot
@@ -457,12 +487,18 @@ export function registerTaskTool<Shape extends ZodRawShapeCompat>(
   // The SDK's handler types are conditional on the shape; resolved on the erased shape, checked at the boundary.
   const handler: ToolTaskHandler<ZodRawShapeCompat> = {
     createTask: async (args, extra) => {
-      const task = await store.run((context) => work(args as ShapeOutput<Shape>, { ...context, extra }), {
+      const failing = async (context: WorkContext) => {
+        const result = await work(args as ShapeOutput<Shape>, { ...context, extra });
+        // In 2025-11-25 a tool's `isError` result makes its task `failed`; `tasks/result` answers it as is.
+        if (result.isError === true) throw new McpToolError(result);
+        return result;
+      };
+      const task = await store.run(failing, {
         sessionId: extra.sessionId,
         ttl: extra.taskRequestedTtl,
         timeout,
       });
-      announce(store, task.taskId, extra);
+      announce(server, store, task.taskId, extra);
       return { task };
     },
     getTask: async (_args, extra) => extra.taskStore.getTask(extra.taskId),
@@ -506,13 +542,24 @@ export function serveTaskResults(server: McpServer, store: McpTaskStore): void {
 }
 
 /** Forwards a task's progress and end to the client that created it. */
-function announce(store: McpTaskStore, taskId: string, extra: CreateTaskRequestHandlerExtra): void {
+function announce(server: McpServer, store: McpTaskStore, taskId: string, extra: CreateTaskRequestHandlerExtra): void {
   const progressToken = extra._meta?.progressToken;
   let sent = 0;
+  const asked = new Set<string>();
+  let resolve = () => {};
+  const read = new Promise<void>((done) => {
+    resolve = () => {
+      unread.delete(taskId);
+      done();
+    };
+  });
+  unread.set(taskId, { read, resolve });
   const send = (notification: Parameters<typeof extra.sendNotification>[0]) => {
     // The client may be gone; its loss must not become an unhandled rejection here.
     extra.sendNotification(notification).catch(() => {});
   };
+  // The spec: every message related to a task carries its id under `related-task`.
+  const _meta = { [RELATED_TASK_META_KEY]: { taskId } };
   store.manager.subscribe(taskId).subscribe({
     next: (snapshot) => {
       if (progressToken !== undefined && snapshot.progress > sent) {
@@ -524,28 +571,62 @@ function announce(store: McpTaskStore, taskId: string, extra: CreateTaskRequestH
             progress: snapshot.progress,
             total: 1,
             ...(snapshot.message === undefined ? {} : { message: snapshot.message }),
+            _meta,
           },
         });
       }
-      if (isTerminal(snapshot.state)) send({ method: 'notifications/tasks/status', params: toMcpTask(snapshot) });
+      for (const request of Object.values(snapshot.inputRequests ?? {})) {
+        if (asked.has(request.key)) continue;
+        asked.add(request.key);
+        ask(server, store, taskId, request);
+      }
+      if (isTerminal(snapshot.state)) {
+        unread.delete(taskId);
+        send({ method: 'notifications/tasks/status', params: { ...toMcpTask(snapshot), _meta } });
+      }
     },
-    error: () => {},
+    error: () => unread.delete(taskId),
   });
 }
 
-function toToolResult(value: unknown): Result {
-  if (typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content)) {
-    return value as Result;
-  }
-  if (value === undefined) return { content: [] };
-  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
-  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: toStructured(value) };
-}
+/** The result schemas of the requests a task may put to its client in 2025-11-25. */
+const INPUT_RESULTS = {
+  'elicitation/create': ElicitResultSchema,
+  'sampling/createMessage': CreateMessageResultSchema,
+} as const;
 
-function toStructured(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : { value };
+/**
+ * Puts a work's `ask()` to the client, related to its task, and answers the ask by key with the
+ * response (`manager.respond`). On a server with a `taskMessageQueue` the SDK queues the request and
+ * delivers it when the client calls `tasks/result` (the spec's way); without one it goes straight
+ * to the client with `_meta['io.modelcontextprotocol/related-task']` (what `@modelcontextprotocol/ext-tasks`
+ * answers while it polls). A payload that is not an elicitation or sampling request stays open for
+ * `tasks.respond` from elsewhere.
+ */
+function ask(server: McpServer, store: McpTaskStore, taskId: string, request: TaskInputRequest): void {
+  const payload = request.request as { method?: unknown; params?: unknown } | undefined;
+  const method = payload?.method;
+  if (method !== 'elicitation/create' && method !== 'sampling/createMessage') return;
+  const params = (typeof payload?.params === 'object' && payload.params !== null ? payload.params : {}) as Record<
+    string,
+    unknown
+  >;
+  const schema = INPUT_RESULTS[method];
+  const related = { taskId };
+  // Not `extra.sendRequest`: it would also mark the task input_required through the store, a
+  // second request beside the one the chart already holds.
+  const queued = server.server.request({ method, params } as never, schema, { relatedTask: related });
+  queued
+    .catch((error: unknown) => {
+      if (!(error instanceof Error) || !error.message.startsWith('Cannot enqueue task message')) throw error;
+      const _meta = { ...(params._meta as object | undefined), [RELATED_TASK_META_KEY]: related };
+      return (unread.get(taskId)?.read ?? Promise.resolve()).then(() =>
+        server.server.request({ method, params: { ...params, _meta } } as never, schema),
+      );
+    })
+    .then((answer) => store.manager.respond(taskId, { [request.key]: answer }))
+    // Cancelled or ended meanwhile, or the client is gone: the work's ask settles with the task.
+    .catch(() => {});
 }
 
 function firstText(result: Result): string | undefined {

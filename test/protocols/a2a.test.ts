@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { AGENT_CARD_PATH, Role, type SendMessageRequest, type StreamResponse, TaskState } from '@a2a-js/sdk';
-import { type Client, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
-import { isJsonRpcError } from '@a2a-js/sdk/errors';
-import { DefaultRequestHandler } from '@a2a-js/sdk/server';
-import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
-import express from 'express';
+import { Role, TaskState } from '@a2a-js/sdk';
+import type { Client } from '@a2a-js/sdk/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { createTaskManager } from '../../src/index.js';
 import { A2ATaskStore, createA2AExecutor, createAgentCard, toA2AState } from '../../src/protocols/a2a.js';
+import { codeOf, describeEvent, readStream, send, startAgent } from './a2aFixtures.js';
 
 const tasks = createTaskManager();
 /** Every work's signal, by task id. */
@@ -37,88 +32,26 @@ const executor = createA2AExecutor(tasks, async ({ id, message, signal, progress
 });
 
 beforeAll(async () => {
-  const app = express();
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  const card = createAgentCard({ name: 'tooltask-test', description: 'runs steps', url: `${url}/a2a/jsonrpc` });
-  const handler = new DefaultRequestHandler(card, new A2ATaskStore(tasks), executor);
-  app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
-  app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
-  const factory = new ClientFactory(
-    ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory()] }),
-  );
-  client = await factory.createFromUrl(url);
+  const agent = await startAgent(new A2ATaskStore(tasks), executor);
+  client = agent.client;
   close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await agent.close();
     await tasks.dispose();
   };
 });
 
 afterAll(() => close());
 
-function send(text: string): SendMessageRequest {
-  return {
-    tenant: '',
-    metadata: undefined,
-    configuration: undefined,
-    message: {
-      messageId: randomUUID(),
-      contextId: '',
-      taskId: '',
-      role: Role.ROLE_USER,
-      parts: [{ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
-      metadata: undefined,
-      extensions: [],
-      referenceTaskIds: [],
-    },
-  };
-}
-
-/** An event as `kind:STATE:message`, for comparing streams. */
-function describeEvent(event: StreamResponse): string {
-  const payload = event.payload;
-  switch (payload?.$case) {
-    case 'task':
-    case 'statusUpdate': {
-      const status = payload.$case === 'task' ? payload.value.status : payload.value.status;
-      const part = status?.message?.parts[0]?.content;
-      return `${payload.$case}:${TaskState[status?.state ?? 0]}:${part?.$case === 'text' ? part.value : ''}`;
-    }
-    case 'artifactUpdate': {
-      const part = payload.value.artifact?.parts[0]?.content;
-      return `artifact:${part?.$case === 'text' ? part.value : ''}`;
-    }
-    default:
-      return String(payload?.$case);
-  }
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<number | undefined> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(isJsonRpcError(error)).toBe(true);
-  return isJsonRpcError(error) ? error.envelopeCode : undefined;
-}
-
 /** Streams a message in the background; resolves the task id once the first event arrived. */
 function stream(text: string) {
-  const events: string[] = [];
-  let resolveId: (id: string) => void = () => {};
-  const id = new Promise<string>((resolve) => {
-    resolveId = resolve;
-  });
-  const done = (async () => {
-    for await (const event of client.sendMessageStream(send(text))) {
-      if (event.payload?.$case === 'task') resolveId(event.payload.value.id);
-      events.push(describeEvent(event));
-    }
-  })();
-  return { events, id, done };
+  const run = readStream(client.sendMessageStream(send(text)));
+  return {
+    get events() {
+      return run.described();
+    },
+    id: run.id,
+    done: run.done,
+  };
 }
 
 describe('A2A bridge with the real @a2a-js/sdk client and server', () => {

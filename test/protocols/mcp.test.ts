@@ -1,12 +1,15 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTaskMessageQueue } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
+  ElicitRequestSchema,
   ErrorCode,
   McpError,
   type Progress,
+  RELATED_TASK_META_KEY,
   TaskSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +87,10 @@ function harness(options: McpTaskStoreOptions = {}, tasks = createTaskManager())
       registerTaskTool(server, store, 'boom', { inputSchema: {} }, () => {
         throw new Error('disk full');
       });
+      registerTaskTool(server, store, 'tool-error', { inputSchema: {} }, () => ({
+        content: [{ type: 'text', text: 'no such city' }],
+        isError: true,
+      }));
       registerTaskTool(server, store, 'instant', { inputSchema: { n: z.number() } }, ({ n }) => ({
         content: [{ type: 'text', text: `n=${n}` }],
       }));
@@ -360,5 +367,109 @@ describe('McpTaskStore with the real MCP client and server', () => {
     await store.updateTaskStatus(task.taskId, 'working', 'answered');
     expect(await store.getTask(task.taskId)).toMatchObject({ status: 'working', statusMessage: 'answered' });
     expect((await tasks.get(task.taskId)).state).toBe('running');
+  });
+
+  it('fails the task of a tool that returns isError (2025-11-25), and tasks/result answers that result', async () => {
+    const { connect, tasks } = harness();
+    const client = await connect();
+    const created = await callAsTask(client, 'tool-error', {});
+    const result = await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    expect(result).toMatchObject({ content: [{ type: 'text', text: 'no such city' }], isError: true });
+    expect(await client.experimental.tasks.getTask(created.task.taskId)).toMatchObject({ status: 'failed' });
+    expect((await tasks.get(created.task.taskId)).state).toBe('failed');
+  });
+
+  it.each([
+    ['an empty id', ''],
+    ['an id over 256 characters', 'x'.repeat(300)],
+    ['an unknown id', 'nope'],
+  ])('answers -32602 for %s on tasks/get, tasks/result and tasks/cancel', async (_name, id) => {
+    const { connect } = harness();
+    const client = await connect();
+    expect((await mcpErrorOf(client.experimental.tasks.getTask(id))).code).toBe(ErrorCode.InvalidParams);
+    expect((await mcpErrorOf(client.experimental.tasks.getTaskResult(id, CallToolResultSchema))).code).toBe(
+      ErrorCode.InvalidParams,
+    );
+    expect((await mcpErrorOf(client.experimental.tasks.cancelTask(id))).code).toBe(ErrorCode.InvalidParams);
+  });
+
+  it('marks every progress and status notification of a task with its related-task _meta', async () => {
+    const { connect } = harness();
+    const client = await connect();
+    const statuses: { params?: { _meta?: Record<string, unknown> | undefined } | undefined }[] = [];
+    client.fallbackNotificationHandler = async (notification) => {
+      if (notification.method === 'notifications/tasks/status') statuses.push(notification);
+    };
+    const progress: (Progress & { _meta?: Record<string, unknown> })[] = [];
+    const created = await callAsTask(client, 'steps', { steps: 2 }, { onprogress: (p) => progress.push(p) });
+    await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    await expect.poll(() => statuses.length).toBe(1);
+    await expect.poll(() => progress.length).toBe(2);
+    const related = { taskId: created.task.taskId };
+    for (const p of progress) expect(p._meta?.[RELATED_TASK_META_KEY]).toEqual(related);
+    expect(statuses[0]?.params?._meta?.[RELATED_TASK_META_KEY]).toEqual(related);
+  });
+
+  it('gives tasks/list cursors that are opaque and refused in another session', async () => {
+    const { connect } = harness({ pageSize: 2 });
+    const alice = await connect('alice');
+    const bob = await connect('bob');
+    for (let n = 0; n < 3; n++) await callAsTask(alice, 'instant', { n });
+    const first = await alice.experimental.tasks.listTasks();
+    const cursor = first.nextCursor ?? '';
+    expect(cursor).not.toMatch(/^c[0-9a-z]+$/);
+    expect((await alice.experimental.tasks.listTasks(cursor)).tasks).toHaveLength(1);
+    expect((await mcpErrorOf(bob.experimental.tasks.listTasks(cursor))).code).toBe(ErrorCode.InvalidParams);
+    const tampered = `${cursor.slice(0, -2)}${cursor.endsWith('A') ? 'B' : 'A'}A`;
+    expect((await mcpErrorOf(alice.experimental.tasks.listTasks(tampered))).code).toBe(ErrorCode.InvalidParams);
+  });
+
+  it('keeps a task one hour after its end by default when the client asks for no ttl', async () => {
+    const { connect } = harness();
+    const client = await connect();
+    expect((await callAsTask(client, 'instant', { n: 1 })).task.ttl).toBe(3_600_000);
+    expect(new McpTaskStore(createTaskManager(), { defaultTtl: null })).toBeInstanceOf(McpTaskStore);
+  });
+
+  it("delivers a work's ask() through tasks/result when the server has a taskMessageQueue", async () => {
+    const tasks = createTaskManager();
+    cleanups.push(() => tasks.dispose());
+    const store = new McpTaskStore(tasks, { pollInterval: 10 });
+    const server = new McpServer(
+      { name: 'test', version: '1.0.0' },
+      { capabilities: CAPABILITIES, taskStore: store, taskMessageQueue: new InMemoryTaskMessageQueue() },
+    );
+    registerTaskTool(server, store, 'greet', { inputSchema: {} }, async (_args, { ask }) => {
+      const answer = await ask<{ content?: { name?: string } }>({
+        request: {
+          method: 'elicitation/create',
+          params: { message: 'name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } },
+        },
+      });
+      return { content: [{ type: 'text', text: `Hello, ${answer.content?.name}!` }] };
+    });
+    const client = new Client(
+      { name: 'test-client', version: '1.0.0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    const asked: unknown[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params);
+      return { action: 'accept', content: { name: 'Luca' } };
+    });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    await client.connect(clientTransport);
+    cleanups.push(async () => {
+      await client.close();
+      await server.close();
+    });
+    const { task } = await callAsTask(client, 'greet', {});
+    await expect.poll(async () => (await client.experimental.tasks.getTask(task.taskId)).status).toBe('input_required');
+    const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.content).toEqual([{ type: 'text', text: 'Hello, Luca!' }]);
+    expect(asked).toEqual([
+      expect.objectContaining({ message: 'name?', _meta: { [RELATED_TASK_META_KEY]: { taskId: task.taskId } } }),
+    ]);
   });
 });

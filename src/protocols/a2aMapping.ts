@@ -1,0 +1,177 @@
+import {
+  type Artifact,
+  type Message,
+  type Part,
+  Role,
+  type Task,
+  TaskState,
+  type TaskStatusUpdateEvent,
+} from '@a2a-js/sdk';
+import type { TaskAwaiting, TaskSnapshot, TaskState as TooltaskState } from '../task.js';
+import { bindingOf } from './binding.js';
+
+/** The metadata key under which an A2A task's binding is frozen in its tooltask task. */
+export const BINDING = 'a2a';
+/** The id (and name) of the artifact a `createA2AExecutor` work's value becomes. */
+export const RESULT_ARTIFACT = 'result';
+
+/** What the A2A side of a task remembers, frozen in the tooltask task's metadata at creation. */
+export interface A2ABinding {
+  /** The task's A2A id; the tooltask id differs when the task is scoped to a tenant or user. */
+  readonly taskId: string;
+  readonly contextId: string;
+  readonly tenant: string;
+  readonly owner: string;
+  /** Run by `createA2AExecutor`: its work drives the state, saves only record what A2A keeps. */
+  readonly run: boolean;
+}
+
+/** A task the agent refused (`TASK_STATE_REJECTED`): the tooltask task fails with this error. */
+export class A2ARejectedError extends Error {
+  override name = 'A2ARejectedError' as const;
+}
+
+/**
+ * Maps a tooltask state to an A2A (protocol v1.0) task state.
+ *
+ * `pending` is `TASK_STATE_SUBMITTED`, `running` is `TASK_STATE_WORKING` (or INPUT_REQUIRED /
+ * AUTH_REQUIRED while it awaits its client), the final states map to COMPLETED, FAILED (REJECTED
+ * when the failure is an `A2ARejectedError`) and CANCELED.
+ *
+ * @example
+ * ```ts
+ * import { TaskState } from '@a2a-js/sdk';
+ * import { toA2AState } from 'tooltask/a2a';
+ * toA2AState('running') === TaskState.TASK_STATE_WORKING; // true
+ * ```
+ */
+export function toA2AState(state: TooltaskState, error?: Error, awaiting?: TaskAwaiting): TaskState {
+  switch (state) {
+    case 'pending':
+      return TaskState.TASK_STATE_SUBMITTED;
+    case 'running':
+      if (awaiting === 'input') return TaskState.TASK_STATE_INPUT_REQUIRED;
+      if (awaiting === 'auth') return TaskState.TASK_STATE_AUTH_REQUIRED;
+      return TaskState.TASK_STATE_WORKING;
+    case 'complete':
+      return TaskState.TASK_STATE_COMPLETED;
+    case 'failed':
+      return error instanceof A2ARejectedError ? TaskState.TASK_STATE_REJECTED : TaskState.TASK_STATE_FAILED;
+    case 'cancelled':
+      return TaskState.TASK_STATE_CANCELED;
+  }
+}
+
+/**
+ * The A2A `TaskStatusUpdateEvent` of a tooltask snapshot: state, the progress message (or the
+ * failure's message) as an agent message, and the ISO time of the change.
+ *
+ * @example
+ * ```ts
+ * import { AgentEvent, type ExecutionEventBus } from '@a2a-js/sdk/server';
+ * import type { TaskSnapshot } from 'tooltask';
+ * import { toA2AStatusUpdate } from 'tooltask/a2a';
+ *
+ * function publish(eventBus: ExecutionEventBus, task: TaskSnapshot) {
+ *   eventBus.publish(AgentEvent.statusUpdate(toA2AStatusUpdate(task)));
+ * }
+ * ```
+ */
+export function toA2AStatusUpdate(snapshot: TaskSnapshot): TaskStatusUpdateEvent {
+  const binding = bindingOf<A2ABinding>(snapshot, BINDING);
+  const contextId = binding?.contextId ?? '';
+  return { taskId: binding?.taskId ?? snapshot.id, contextId, status: statusOf(snapshot), metadata: undefined };
+}
+
+/**
+ * The A2A `Task` of a tooltask snapshot alone: its status and, once complete, the work's result as
+ * the `result` artifact. `A2ATaskStore` answers more: the history, artifacts and metadata the agent
+ * saved.
+ *
+ * @example
+ * ```ts
+ * import { createTaskManager } from 'tooltask';
+ * import { toA2ATask } from 'tooltask/a2a';
+ * const tasks = createTaskManager();
+ * toA2ATask(await tasks.create('a')).status?.state; // TaskState.TASK_STATE_SUBMITTED
+ * ```
+ */
+export function toA2ATask(snapshot: TaskSnapshot): Task {
+  const binding = bindingOf<A2ABinding>(snapshot, BINDING);
+  return {
+    id: binding?.taskId ?? snapshot.id,
+    contextId: binding?.contextId ?? '',
+    status: statusOf(snapshot),
+    artifacts: snapshot.state === 'complete' ? artifactsOf(snapshot.result) : [],
+    history: [],
+    metadata: {},
+  };
+}
+
+/** The A2A status of a snapshot; its message (the progress text) is `<task id>:<seq>`. */
+export function statusOf(snapshot: TaskSnapshot): Task['status'] {
+  const binding = bindingOf<A2ABinding>(snapshot, BINDING);
+  const taskId = binding?.taskId ?? snapshot.id;
+  const text = snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
+  return {
+    state: toA2AState(snapshot.state, snapshot.error, snapshot.awaiting),
+    message:
+      text === undefined
+        ? undefined
+        : agentMessage(taskId, binding?.contextId ?? '', `${taskId}:${snapshot.seq}`, text),
+    timestamp: new Date(snapshot.updatedAt).toISOString(),
+  };
+}
+
+/** A work's value as artifacts: text or parts become the `result` artifact; nothing, none. */
+export function artifactsOf(result: unknown): Artifact[] {
+  const parts: Part[] =
+    typeof result === 'string'
+      ? [textPart(result)]
+      : Array.isArray(result)
+        ? structuredClone(result as Part[])
+        : result === undefined
+          ? []
+          : [
+              {
+                content: { $case: 'data', value: structuredClone(result) },
+                metadata: undefined,
+                filename: '',
+                mediaType: 'application/json',
+              },
+            ];
+  if (parts.length === 0) return [];
+  return [
+    {
+      artifactId: RESULT_ARTIFACT,
+      name: RESULT_ARTIFACT,
+      description: '',
+      parts,
+      metadata: undefined,
+      extensions: [],
+    },
+  ];
+}
+
+function agentMessage(taskId: string, contextId: string, messageId: string, text: string): Message {
+  return {
+    messageId,
+    contextId,
+    taskId,
+    role: Role.ROLE_AGENT,
+    parts: [textPart(text)],
+    metadata: undefined,
+    extensions: [],
+    referenceTaskIds: [],
+  };
+}
+
+function textPart(text: string): Part {
+  return { content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' };
+}
+
+/** The text parts of a message, joined by newlines; `undefined` when it has none. */
+export function textOf(message: Message | undefined): string | undefined {
+  const texts = message?.parts.flatMap((part) => (part.content?.$case === 'text' ? [part.content.value] : []));
+  return texts === undefined || texts.length === 0 ? undefined : texts.join('\n');
+}
