@@ -15,7 +15,11 @@ export default defineConfig({
   target: 'node20',
   // The manager implements Symbol.asyncDispose: consumers on lib ES2023 need the disposable lib to
   // read its types (TS2550 otherwise); a lib reference adds it without clashing with theirs.
-  dts: { banner: '/// <reference lib="esnext.disposable" />' },
+  // The chart and React entries draw in the DOM: their declarations are built with its lib.
+  dts: {
+    banner: '/// <reference lib="esnext.disposable" />',
+    compilerOptions: { lib: ['ES2023', 'DOM', 'DOM.Iterable'] },
+  },
   sourcemap: true,
   clean: true,
   treeshake: true,

@@ -35,10 +35,9 @@ await fetch(inspector.url.split('#')[0] as string).then((response) => response.t
 const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.goto(inspector.url);
-await page.waitForFunction((count) => {
-  const table = (globalThis as { tooltaskInspector?: { table: { size: number } } }).tooltaskInspector?.table;
-  return table?.size === count && document.body.dataset.ready === 'true';
-}, TASKS);
+await page.waitForFunction(
+  `globalThis.tooltaskInspector?.table.size === ${TASKS} && document.body.dataset.ready === 'true'`,
+);
 const [script, reset, firstRender] = await page.evaluate(() =>
   ['script', 'reset', 'first-render'].map(
     (name) => performance.getEntriesByName(`tooltask-inspector-${name}`)[0]?.startTime ?? Number.NaN,
@@ -77,10 +76,10 @@ await new Promise<void>((resolve) => {
   // Scroll while the changes stream: the virtualised list redraws other rows every step.
   const scroll = setInterval(() => {
     if (sent >= RATE * SECONDS) clearInterval(scroll);
-    void page.evaluate(() => {
+    void page.evaluate(`{
       const viewport = document.querySelector('.viewport');
       if (viewport !== null) viewport.scrollTop = (viewport.scrollTop + 1500) % (viewport.scrollHeight - 900);
-    });
+    }`);
   }, 100);
 });
 const elapsed = (performance.now() - started) / 1000;

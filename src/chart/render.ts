@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { StateValue } from 'xstate';
 import type { StateNodeJSON } from '../inspect.js';
 import { activeStateIds } from './active.js';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { StateValue } from 'xstate';
 import { type ChartHighlight, drawStatechart, type StatechartDrawing } from '../../chart/render.js';
 import type { StateNodeJSON } from '../../inspect.js';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { StateNodeJSON } from '../../inspect.js';
 import type { WireRegistry, WireTask } from '../wire.js';
 import { TaskDetail } from './detail.js';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { WireChanges, WireReset } from '../wire.js';
 
 /** One message of the inspector's stream. */
