@@ -11,4 +11,6 @@ export default defineConfig({
   dts: false,
   clean: false,
   noExternal: [/.*/],
+  // One file: the page is served inline, so ELK's lazy import must stay inside it.
+  splitting: false,
 });
