@@ -323,7 +323,7 @@ async function flushAll(url: string): Promise<void> {
 async function tooltaskMemory(url: string, count: number): Promise<{ settled: number; withStreams: number }> {
   await flushAll(url);
   const before = await usedMemory(url);
-  const store = redisStore({ url, namespace: 'mem', streamGrace: 1000 });
+  const store = redisStore({ url, namespace: 'mem', historyGrace: 1000 });
   const tasks = createTaskManager({ store });
   await pool(count, 200, async (i) => {
     await tasks.create(`m${i}`);
@@ -331,7 +331,7 @@ async function tooltaskMemory(url: string, count: number): Promise<{ settled: nu
   });
   await store.load(`m${count - 1}`);
   const withStreams = (await usedMemory(url)) - before;
-  // Each finished task's stream is kept for `streamGrace` (1 s here) for late followers, then expires.
+  // Each finished task's history is kept for `historyGrace` (1 s here) for late followers, then expires.
   const admin = createClient({ url });
   await admin.connect();
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -420,7 +420,7 @@ async function main(): Promise<void> {
     const bullBytes = await bullMemory(url, memoryCount);
     console.log(`4. Redis memory per finished task (INFO memory used_memory, ${f(memoryCount)} tasks)`);
     console.log(
-      `   tooltask on Redis    ${f(ourMemory.settled)} B (${f(ourMemory.withStreams)} B while each task's stream is kept, streamGrace)`,
+      `   tooltask on Redis    ${f(ourMemory.settled)} B (${f(ourMemory.withStreams)} B while each task's history is kept, historyGrace)`,
     );
     console.log(`   BullMQ               ${f(bullBytes)} B (default options: completed jobs kept)`);
   } finally {

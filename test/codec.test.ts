@@ -1,7 +1,14 @@
 import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, InvalidTransitionError, TaskTimeoutError, TooltaskError } from '../src/index.js';
-import { decodeValue, encodeValue, TaskLostError } from '../src/redis/index.js';
+import {
+  InvalidArgumentError,
+  InvalidTransitionError,
+  StoreError,
+  TaskLostError,
+  TaskTimeoutError,
+  TooltaskError,
+} from '../src/index.js';
+import { decodeValue, encodeValue } from '../src/redis/index.js';
 import type { TaskSnapshot } from '../src/task.js';
 
 const roundTrip = <T>(value: T): T => decodeValue(encodeValue(value)) as T;
@@ -22,6 +29,11 @@ function snapshot(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
     metadata: Object.freeze({ owner: 'me', tags: ['x', 'y'], empty: [], nested: { deep: null } }),
     ttl: undefined,
     awaiting: undefined,
+    inputRequests: Object.freeze({
+      r1: Object.freeze({ key: 'r1', need: 'input', message: 'which?', request: undefined, at: 5 }),
+    }),
+    value: Object.freeze({ running: Object.freeze({ work: 'working', client: 'awaiting' }) }),
+    event: 'task.progress',
     ...overrides,
   });
 }
@@ -71,7 +83,10 @@ describe('the snapshot codec', () => {
     const lost = roundTrip(new TaskLostError('a', 'node-1'));
     expect(lost).toBeInstanceOf(TaskLostError);
     expect(lost.code).toBe('TASK_LOST');
-    expect(lost.nodeId).toBe('node-1');
+    expect(lost.owner).toBe('node-1');
+    const store = roundTrip(new StoreError('save', { taskId: 'a', seq: 3 }, new Error('down')));
+    expect(store).toBeInstanceOf(StoreError);
+    expect(store).toMatchObject({ code: 'STORE_ERROR', operation: 'save', seq: 3, cause: { message: 'down' } });
   });
 
   it('keeps a cause that is not an Error, and an Error without a cause has none', () => {

@@ -2,6 +2,7 @@ import { A2A_PROTOCOL_VERSION, type AgentCard, type AgentSkill } from '@a2a-js/s
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../validate.js';
 
+export { type A2AEventBusManagerOptions, createA2AEventBusManager } from './a2aBuses.js';
 export type { A2AExecutorOptions, A2AWork, A2AWorkContext, A2AWorkResult } from './a2aExecutor.js';
 export { createA2AExecutor } from './a2aExecutor.js';
 export { A2ARejectedError, toA2AState, toA2AStatusUpdate, toA2ATask } from './a2aMapping.js';

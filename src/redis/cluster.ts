@@ -14,6 +14,11 @@ export interface RedisClusterOptions {
   readonly lease: number;
   readonly commandTimeout: number;
   readonly onError: (error: Error) => void;
+  /**
+   * A connection of its own for renewing the lease and reaping: on the store's connection a
+   * renewal would wait behind every write queued before it, and a busy node would lose its lease.
+   */
+  readonly heartbeat: RedisConnection;
 }
 
 /** One `follow()` subscription: what it has delivered, and what came while it caught up. */
@@ -48,6 +53,7 @@ const REAP_BATCH = '1000';
 export class RedisTaskCluster implements TaskCluster {
   readonly nodeId: string;
   readonly #connection: RedisConnection;
+  readonly #beat: RedisConnection;
   readonly #limits: StreamLimits;
   readonly #lease: string;
   readonly #commandTimeout: number;
@@ -68,6 +74,7 @@ export class RedisTaskCluster implements TaskCluster {
 
   constructor(connection: RedisConnection, limits: StreamLimits, options: RedisClusterOptions) {
     this.#connection = connection;
+    this.#beat = options.heartbeat;
     this.#limits = limits;
     this.nodeId = options.nodeId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
     this.#lease = String(Math.max(1, Math.round(options.lease)));
@@ -194,7 +201,7 @@ export class RedisTaskCluster implements TaskCluster {
   heartbeat(): void {
     if (!this.#leased || this.#closed || this.#beating) return;
     this.#beating = true;
-    this.#connection
+    this.#beat
       .run<number>(renewLease, [this.nodeId, this.#lease])
       .then((held) => {
         if (held === 0)
@@ -260,7 +267,7 @@ export class RedisTaskCluster implements TaskCluster {
   }
 
   async #reap(self: string): Promise<string[]> {
-    return this.#connection.run<string[]>(reapLost, [
+    return this.#beat.run<string[]>(reapLost, [
       this.#limits.task,
       this.#limits.events,
       this.#limits.grace,
@@ -362,17 +369,17 @@ export class RedisTaskCluster implements TaskCluster {
     for (const subscriber of this.#everything) subscriber.next({ kind: 'snapshot', snapshot });
   }
 
-  /** Delivers what the task's stream holds from the follower's seq on, then what came meanwhile. */
+  /** Delivers what the task's history holds from the follower's seq on, then what came meanwhile. */
   async #catchUp(id: string, follower: Follower): Promise<void> {
-    const entries = await this.#connection.call<StreamEntry[]>([
-      'XRANGE',
-      this.#connection.key(`e:${id}`),
-      `0-${follower.next + 1}`,
-      '+',
-    ]);
-    const first = entries[0];
-    if (first === undefined || seqOf(first[0]) > follower.next) {
-      // Nothing kept from that seq (trimmed, or the stream's grace ended): the latest snapshot is next.
+    const history = (await this.#connection.call<string[]>(['LRANGE', this.#connection.key(`h:${id}`), '0', '-1'])).map(
+      (entry) => {
+        const colon = entry.indexOf(':');
+        return { seq: Number(entry.slice(0, colon)), encoded: entry.slice(colon + 1) };
+      },
+    );
+    const first = history[0];
+    if (first === undefined || first.seq > follower.next) {
+      // Nothing kept from that seq (trimmed, or the history's grace ended): the latest snapshot is next.
       const encoded = await this.#connection.call<string | null>(['HGET', this.#connection.key(`t:${id}`), 'v']);
       if (encoded === null) {
         follower.subscriber.complete();
@@ -380,7 +387,7 @@ export class RedisTaskCluster implements TaskCluster {
       }
       deliver(follower, decodeSnapshot(encoded));
     }
-    for (const [, fields] of entries) deliver(follower, decodeSnapshot(toRecord(fields).v as string));
+    for (const entry of history) if (entry.seq >= follower.next) deliver(follower, decodeSnapshot(entry.encoded));
     follower.caughtUp = true;
     for (const snapshot of follower.buffered.splice(0)) deliver(follower, snapshot);
   }
@@ -391,11 +398,6 @@ function deliver(follower: Follower, snapshot: TaskSnapshot): void {
   follower.next = snapshot.seq + 1;
   follower.subscriber.next(snapshot);
   if (isTerminal(snapshot.state)) follower.subscriber.complete();
-}
-
-/** The seq a task stream entry id (`0-<seq + 1>`) stands for. */
-function seqOf(entryId: string): number {
-  return Number(entryId.slice(entryId.indexOf('-') + 1)) - 1;
 }
 
 function toRecord(fields: string[]): Record<string, string> {

@@ -8,7 +8,6 @@ export {
   type TaskCommand,
 } from '../store/cluster.js';
 export { decodeValue, encodeValue } from '../store/codec.js';
-export { TaskLostError } from '../store/lostError.js';
 export { RedisTaskCluster } from './cluster.js';
 export type { RedisClientLike } from './connection.js';
 export { RedisStore, type RedisStoreOptions, redisStore } from './store.js';

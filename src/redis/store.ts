@@ -24,12 +24,12 @@ export interface RedisStoreOptions {
   readonly timeout?: number;
   /** How long `cluster.send()` waits for the owner's answer, in ms. Default 5 000. */
   readonly commandTimeout?: number;
-  /** About how many snapshots each task's stream keeps for followers catching up (`MAXLEN ~`). Default 100. */
-  readonly streamLength?: number;
+  /** About how many snapshots each task's history keeps for followers catching up (`LTRIM`). Default 100. */
+  readonly historyLength?: number;
   /** About how many events the namespace's stream keeps for `followAll()` readers reconnecting. Default 10 000. */
   readonly eventsLength?: number;
-  /** How long a finished task's stream stays for late followers, in ms. Default 10 000. */
-  readonly streamGrace?: number;
+  /** How long a finished task's history stays for late followers, in ms. Default 10 000. */
+  readonly historyGrace?: number;
   /** Connection errors (they are also the rejections of the calls they break). Default: ignored. */
   readonly onError?: (error: Error) => void;
 }
@@ -42,9 +42,9 @@ const OPTIONS = [
   'lease',
   'timeout',
   'commandTimeout',
-  'streamLength',
+  'historyLength',
   'eventsLength',
-  'streamGrace',
+  'historyGrace',
   'onError',
 ] as const;
 
@@ -61,7 +61,7 @@ export interface StreamLimits {
  * Each task is a hash (its encoded snapshot, seq, state, creation ordinal, owner); a sorted set
  * per state and one for all, scored by a creation counter, make `page` O(log n + limit); every
  * write is one Lua script that compares `seq`, moves the task between indexes, and appends the
- * snapshot to the task's stream and the namespace's stream. A finished task with a `ttl` gets
+ * snapshot to the task's history and the namespace's stream. A finished task with a `ttl` gets
  * `PEXPIRE`; a sweep on the store's heartbeat (and every `page` on its way) drops the index
  * entries of expired tasks. No timer per task.
  *
@@ -76,6 +76,7 @@ export class RedisStore implements ClusterStore {
   readonly expires = true;
   readonly cluster: RedisTaskCluster;
   readonly #connection: RedisConnection;
+  readonly #heartbeatConnection: RedisConnection;
   readonly #limits: StreamLimits;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #inserts = 0;
@@ -95,12 +96,12 @@ export class RedisStore implements ClusterStore {
       ['lease', lease],
       ['timeout', timeout],
       ['commandTimeout', options.commandTimeout ?? timeout],
-      ['streamGrace', options.streamGrace ?? 10_000],
+      ['historyGrace', options.historyGrace ?? 10_000],
     ] as const) {
       assertDuration(name, value);
     }
     const counts = [
-      ['streamLength', options.streamLength ?? 100],
+      ['historyLength', options.historyLength ?? 100],
       ['eventsLength', options.eventsLength ?? 10_000],
     ] as const;
     for (const [name, value] of counts) {
@@ -118,7 +119,7 @@ export class RedisStore implements ClusterStore {
     this.#limits = {
       task: String(counts[0][1]),
       events: String(counts[1][1]),
-      grace: String(Math.max(1, Math.round(options.streamGrace ?? 10_000))),
+      grace: String(Math.max(1, Math.round(options.historyGrace ?? 10_000))),
     };
     this.#connection = new RedisConnection({
       client,
@@ -128,7 +129,18 @@ export class RedisStore implements ClusterStore {
       scripts: SCRIPTS,
       prepare: () => this.cluster.join(),
     });
+    const beatClient = client.duplicate();
+    beatClient.on('error', onError);
+    this.#heartbeatConnection = new RedisConnection({
+      client: beatClient,
+      owned: true,
+      namespace,
+      timeout,
+      scripts: SCRIPTS,
+      prepare: async () => {},
+    });
     this.cluster = new RedisTaskCluster(this.#connection, this.#limits, {
+      heartbeat: this.#heartbeatConnection,
       nodeId: options.nodeId,
       lease,
       commandTimeout: options.commandTimeout ?? timeout,
@@ -212,7 +224,7 @@ export class RedisStore implements ClusterStore {
     this.#closed = true;
     clearInterval(this.#heartbeat);
     await this.cluster.close();
-    await this.#connection.close();
+    await Promise.all([this.#connection.close(), this.#heartbeatConnection.close()]);
   }
 
   async #slice(

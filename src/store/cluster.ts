@@ -62,8 +62,8 @@ export interface TaskCluster {
   /**
    * The snapshots of one task with `seq >= fromSeq`, in order, none dropped or repeated, then
    * complete after the final one (or when the task is deleted). Survives dropped connections
-   * (resumes by seq). A follower that fell further behind than the task's stream keeps
-   * (`streamLength`) gets the latest snapshot next, then every change again.
+   * (resumes by seq). A follower that fell further behind than the task's history keeps
+   * (`historyLength`) gets the latest snapshot next, then every change again.
    */
   follow(id: string, fromSeq: number): Observable<TaskSnapshot>;
   /** Every snapshot and deletion of every task of the namespace, from now on, in each task's order. */

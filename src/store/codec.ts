@@ -3,13 +3,14 @@ import {
   InvalidTaskIdError,
   InvalidTransitionError,
   ManagerDisposedError,
+  StoreError,
   TaskCancelledError,
   TaskExistsError,
+  TaskLostError,
   TaskNotFoundError,
   TaskTimeoutError,
   TooltaskError,
 } from '../errors.js';
-import { TaskLostError } from './lostError.js';
 
 /**
  * Turns a value into a string another process can turn back into the same value: what JSON
@@ -64,6 +65,7 @@ const errorClasses: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass
   ['TaskCancelledError', TaskCancelledError],
   ['ManagerDisposedError', ManagerDisposedError],
   ['TaskLostError', TaskLostError],
+  ['StoreError', StoreError],
 ]);
 
 /** An error class; never called with arguments here (`Reflect.construct` only borrows its prototype). */

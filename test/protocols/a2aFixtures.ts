@@ -18,6 +18,7 @@ import { isJsonRpcError } from '@a2a-js/sdk/errors';
 import {
   type AgentExecutor,
   DefaultRequestHandler,
+  type ExecutionEventBusManager,
   InMemoryTaskStore,
   type OwnerResolver,
   ServerCallContext,
@@ -132,14 +133,18 @@ export interface Agent {
   close(): Promise<void>;
 }
 
-export async function startAgent(store: TaskStore, executor: AgentExecutor): Promise<Agent> {
+export async function startAgent(
+  store: TaskStore,
+  executor: AgentExecutor,
+  buses?: ExecutionEventBusManager,
+): Promise<Agent> {
   const app = express();
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const card = createAgentCard({ name: 'tooltask-test', description: 'test agent', url: `${url}/a2a/jsonrpc` });
-  const handler = new DefaultRequestHandler(card, store, executor);
+  const handler = new DefaultRequestHandler(card, store, executor, buses);
   app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
   app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
   const factory = new ClientFactory(

@@ -1,7 +1,7 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidTransitionError } from '../../src/index.js';
-import { type ClusterEvent, type RedisStore, redisStore, TaskLostError } from '../../src/redis/index.js';
+import { InvalidTransitionError, TaskLostError } from '../../src/index.js';
+import { type ClusterEvent, type RedisStore, redisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot } from '../../src/task.js';
 import { client, freshNamespace, snap, until } from './fixtures.js';
 import { hasRedis, type RedisServer, startRedis } from './server.js';
@@ -39,7 +39,7 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
 
   it('gives the latest snapshot when the stream no longer holds the seq asked for', async () => {
     const namespace = freshNamespace();
-    const owner = open(namespace, { streamLength: 1 });
+    const owner = open(namespace, { historyLength: 1 });
     await owner.insert(snap('a', 0));
     for (let seq = 1; seq <= 300; seq++) await owner.save(snap('a', seq));
     const first = await firstValueFrom(open(namespace).cluster.follow('a', 1));
@@ -183,7 +183,7 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     expect(lost.seq).toBe(2);
     expect(lost.message).toBe('step 1');
     expect(lost.error).toBeInstanceOf(TaskLostError);
-    expect(lost.error).toMatchObject({ code: 'TASK_LOST', taskId: 'live', nodeId: doomed.cluster.nodeId });
+    expect(lost.error).toMatchObject({ code: 'TASK_LOST', taskId: 'live', owner: doomed.cluster.nodeId });
     expect(lost.completedAt).toBeGreaterThan(0);
     expect((await followed).map((task) => `${task.seq}:${task.state}`)).toEqual(['1:running', '2:failed']);
     expect((await (survivors[2] as RedisStore).load('done'))?.state).toBe('complete');

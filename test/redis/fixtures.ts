@@ -32,6 +32,14 @@ export function snap(
     metadata: undefined,
     ttl: undefined,
     awaiting: undefined,
+    inputRequests: undefined,
+    value:
+      seq === 0 && extra.state === undefined
+        ? 'pending'
+        : state === 'running'
+          ? { running: { work: 'manual', client: 'free' } }
+          : state,
+    event: seq === 0 ? 'xstate.init' : 'task.progress',
     ...extra,
   });
 }

@@ -182,7 +182,7 @@ describe.skipIf(!hasRedis())('redisStore on a real redis-server', () => {
     expect(() => redisStore({ url: redis.url, namespace: '' })).toThrow(InvalidArgumentError);
     expect(() => redisStore({ url: redis.url, namespace: 'a{b}' })).toThrow(InvalidArgumentError);
     expect(() => redisStore({ url: redis.url, lease: -1 })).toThrow(InvalidArgumentError);
-    expect(() => redisStore({ url: redis.url, streamLength: 0 })).toThrow(InvalidArgumentError);
+    expect(() => redisStore({ url: redis.url, historyLength: 0 })).toThrow(InvalidArgumentError);
     expect(() => redisStore({ url: redis.url, leese: 5 } as never)).toThrow(/Expected `options` to have only/);
   });
 });

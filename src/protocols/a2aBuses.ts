@@ -1,0 +1,101 @@
+import {
+  AgentEvent,
+  DefaultExecutionEventBus,
+  DefaultExecutionEventBusManager,
+  type ExecutionEventBus,
+  type ExecutionEventBusManager,
+  type OwnerResolver,
+  type ServerCallContext,
+} from '@a2a-js/sdk/server';
+import { InvalidArgumentError } from '../errors.js';
+import type { TaskManager } from '../manager.js';
+import type { TaskSnapshot } from '../task.js';
+import { assertOptions, describe } from '../validate.js';
+import { artifactsOf, toA2AStatusUpdate } from './a2aMapping.js';
+import { scopeOf } from './a2aRecords.js';
+
+/** Options of `createA2AEventBusManager`. */
+export interface A2AEventBusManagerOptions {
+  /** Who owns a call's tasks: the same resolver `A2ATaskStore` and `createA2AExecutor` are given. */
+  readonly ownerResolver?: OwnerResolver | undefined;
+}
+
+/**
+ * The SDK's event bus manager, plus a bus for a task this agent does not run: one that follows
+ * the tooltask task (`manager.subscribe`, which follows another process's task on a shared store
+ * such as `tooltask/redis`) and publishes its changes as A2A events. With it, `SubscribeToTask`
+ * on any agent of a cluster streams a task another agent runs, to its end, and `CancelTask` there
+ * reaches the task's owner (the executor's `cancelTask` goes through the manager).
+ *
+ * Pass it as the `DefaultRequestHandler`'s fourth argument.
+ *
+ * @example
+ * ```ts
+ * import { DefaultRequestHandler } from '@a2a-js/sdk/server';
+ * import { createTaskManager } from 'tooltask';
+ * import { A2ATaskStore, createA2AEventBusManager, createA2AExecutor, createAgentCard } from 'tooltask/a2a';
+ * const tasks = createTaskManager();
+ * const card = createAgentCard({ name: 'agent', description: 'does work', url: 'http://127.0.0.1:8080/a2a/jsonrpc' });
+ * const executor = createA2AExecutor(tasks, async () => 'done');
+ * const handler = new DefaultRequestHandler(card, new A2ATaskStore(tasks), executor, createA2AEventBusManager(tasks));
+ * ```
+ */
+export function createA2AEventBusManager(
+  manager: TaskManager,
+  options?: A2AEventBusManagerOptions,
+): ExecutionEventBusManager {
+  if (typeof manager?.subscribe !== 'function') {
+    throw new InvalidArgumentError(`Expected \`manager\` to be a TaskManager, got ${describe(manager)}`);
+  }
+  assertOptions('options', options, ['ownerResolver']);
+  const resolver = options?.ownerResolver;
+  if (resolver !== undefined && typeof resolver !== 'function') {
+    throw new InvalidArgumentError(`Expected \`ownerResolver\` to be a function, got ${describe(resolver)}`);
+  }
+  const local = new DefaultExecutionEventBusManager(resolver);
+  const followed = new Map<string, ExecutionEventBus>();
+
+  const follow = (taskId: string, context: ServerCallContext | undefined): ExecutionEventBus => {
+    const key = scopeOf(context, resolver).key(taskId);
+    const existing = followed.get(key);
+    if (existing !== undefined) return existing;
+    const bus = new DefaultExecutionEventBus();
+    followed.set(key, bus);
+    let first = true;
+    const publish = (snapshot: TaskSnapshot) => {
+      // The handler yields the stored task itself first; what follows are its changes.
+      if (first) {
+        first = false;
+        return;
+      }
+      const update = toA2AStatusUpdate(snapshot);
+      if (snapshot.state === 'complete') {
+        for (const artifact of artifactsOf(snapshot.result)) {
+          bus.publish(
+            AgentEvent.artifactUpdate({
+              taskId: update.taskId,
+              contextId: update.contextId,
+              artifact,
+              append: false,
+              lastChunk: true,
+              metadata: undefined,
+            }),
+          );
+        }
+      }
+      bus.publish(AgentEvent.statusUpdate(update));
+    };
+    const end = () => {
+      followed.delete(key);
+      bus.finished();
+    };
+    manager.subscribe(key).subscribe({ next: publish, complete: end, error: end });
+    return bus;
+  };
+
+  return {
+    createOrGetByTaskId: (taskId, context) => local.createOrGetByTaskId(taskId, context),
+    getByTaskId: (taskId, context) => local.getByTaskId(taskId, context) ?? follow(taskId, context),
+    cleanupByTaskId: (taskId, context) => local.cleanupByTaskId(taskId, context),
+  };
+}

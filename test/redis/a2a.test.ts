@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTaskManager, type TaskManager } from '../../src/index.js';
+import { A2ATaskStore, createA2AEventBusManager, createA2AExecutor } from '../../src/protocols/a2a.js';
+import { redisStore } from '../../src/redis/index.js';
+import { type Agent, readStream, send, startAgent } from '../protocols/a2aFixtures.js';
+import { freshNamespace } from './fixtures.js';
+import { hasRedis, startRedis } from './server.js';
+
+describe.skipIf(!hasRedis())('A2A across two agents on one Redis', () => {
+  const cleanup: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  it('SubscribeToTask on B streams the task A runs, to its end', async () => {
+    const redis = await startRedis();
+    cleanup.push(() => redis.close());
+    const namespace = freshNamespace();
+    const agents: Agent[] = [];
+    const managers: TaskManager[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    for (let index = 0; index < 2; index++) {
+      const store = redisStore({ url: redis.url, namespace, lease: 2000 });
+      const tasks = createTaskManager({ store });
+      cleanup.push(() => tasks.dispose());
+      await store.cluster.start();
+      const executor = createA2AExecutor(tasks, async ({ progress }) => {
+        progress(0.5, 'half');
+        await gate;
+        progress(0.9, 'almost');
+        return 'done';
+      });
+      const agent = await startAgent(new A2ATaskStore(tasks), executor, createA2AEventBusManager(tasks));
+      cleanup.push(() => agent.close());
+      agents.push(agent);
+      managers.push(tasks);
+    }
+    const [a, b] = agents as [Agent, Agent];
+    const onA = readStream(a.client.sendMessageStream(send('go')));
+    const id = await onA.id;
+    const onB = readStream(b.client.resubscribeTask({ tenant: '', id }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await Promise.all([onA.done, onB.done]);
+    // The task as B loaded it, then every change A's chart made, then the end.
+    expect(onB.described().map((event) => event.split(':').slice(0, 2).join(':'))).toEqual([
+      'task:TASK_STATE_WORKING',
+      'statusUpdate:TASK_STATE_WORKING',
+      'artifact:done',
+      'statusUpdate:TASK_STATE_COMPLETED',
+    ]);
+    expect(onB.described()[1]).toBe('statusUpdate:TASK_STATE_WORKING:almost');
+    expect(onA.described().at(-1)).toBe('statusUpdate:TASK_STATE_COMPLETED:');
+  }, 30_000);
+});
