@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     react: 'src/react.ts',
+    chart: 'src/chart.ts',
+    inspector: 'src/inspector.ts',
     'protocols/mcp': 'src/protocols/mcp.ts',
     'protocols/mcpTasks': 'src/protocols/mcpTasks.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
@@ -11,7 +13,13 @@ export default defineConfig({
   },
   format: ['esm'],
   target: 'node20',
-  dts: true,
+  // The manager implements Symbol.asyncDispose: consumers on lib ES2023 need the disposable lib to
+  // read its types (TS2550 otherwise); a lib reference adds it without clashing with theirs.
+  // The chart and React entries draw in the DOM: their declarations are built with its lib.
+  dts: {
+    banner: '/// <reference lib="esnext.disposable" />',
+    compilerOptions: { lib: ['ES2023', 'DOM', 'DOM.Iterable'] },
+  },
   sourcemap: true,
   clean: true,
   treeshake: true,
@@ -20,6 +28,7 @@ export default defineConfig({
     'xstate',
     'rxjs',
     'react',
+    'esbuild',
     /^@modelcontextprotocol\/(sdk|server)(\/|$)/,
     /^@a2a-js\/sdk(\/|$)/,
     /^redis(\/|$)/,

@@ -10,6 +10,17 @@ declare module 'vitest' {
 /** The Chromium the browser projects launch: Debian's, or `CHROMIUM_PATH`. */
 export const chromiumPath: string = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The flags every Chromium here is launched with (vitest's browser projects and the inspector tests). */
+export const chromiumArgs: readonly string[] = [
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 /** Why the browser tests cannot run, or `undefined` when they can. */
 export function browserProblem(): string | undefined {
   if (existsSync(chromiumPath)) return undefined;

@@ -6,7 +6,7 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { searchForWorkspaceRoot } from 'vite';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { browserProblem, chromiumPath, skippedBanner } from './vitest.browser.js';
+import { browserProblem, chromiumArgs, chromiumPath, skippedBanner } from './vitest.browser.js';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // Storybook's test plugin would otherwise report usage over the network.
@@ -30,15 +30,7 @@ function browser(name: string) {
     provider: playwright({
       launchOptions: {
         executablePath: chromiumPath,
-        args: [
-          '--no-sandbox',
-          '--disable-dev-shm-usage',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: [...chromiumArgs],
       },
     }),
     instances: [{ browser: 'chromium' as const, name }],
@@ -60,11 +52,18 @@ const node: TestProjectInlineConfiguration = {
 // page.screenshot() writes through the Vite server, which serves only allowed directories.
 const shots = screenshots === '' ? {} : { server: { fs: { allow: [searchForWorkspaceRoot(root), screenshots] } } };
 
+// The chart loads ELK on its first layout (a dynamic import): pre-bundle it with the rest, or Vite
+// finds it mid-test, optimizes it then and reloads the page.
+const optimizeDeps = { include: ['elkjs/lib/elk.bundled.js'] };
+
 const stories: TestProjectInlineConfiguration = {
   plugins: [storybookTest({ configDir: path.join(root, '.storybook') })],
+  optimizeDeps,
   ...shots,
   test: {
     name: 'stories',
+    // A chart's first layout warms ELK up: seconds when the node tests load the machine.
+    testTimeout: 45_000,
     setupFiles: ['./.storybook/vitest.screenshots.ts'],
     provide: { tooltaskScreenshotDir: screenshots },
     browser: browser('stories (chromium)'),
@@ -73,9 +72,11 @@ const stories: TestProjectInlineConfiguration = {
 
 const browserTests: TestProjectInlineConfiguration = {
   plugins: [react()],
+  optimizeDeps,
   ...shots,
   test: {
     name: 'browser',
+    testTimeout: 45_000,
     include: ['test/browser/**/*.test.{ts,tsx}'],
     provide: { tooltaskScreenshotDir: screenshots },
     browser: browser('browser (chromium)'),

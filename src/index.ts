@@ -43,6 +43,7 @@ export {
   type TransitionKind,
   toJSON,
   toMermaid,
+  transitionLabel,
 } from './inspect.js';
 export {
   type CreateOptions,

@@ -268,13 +268,28 @@ function collectEdges(node: StateNodeJSON, names: MermaidNames, edges: string[])
 }
 
 function edgeLabel(transition: TransitionJSON): string {
+  return clean(transitionLabel(transition));
+}
+
+/**
+ * How a transition is labelled on a drawn chart: its event (`after 500 ms` for a delayed one,
+ * `always` for an eventless one) and its `[guard]`.
+ *
+ * @example
+ * ```ts
+ * import { taskMachine, toJSON, transitionLabel } from 'tooltask';
+ * const start = toJSON(taskMachine).states[0]?.transitions[0];
+ * if (start !== undefined) transitionLabel(start); // 'task.start [hasWork]'
+ * ```
+ */
+export function transitionLabel(transition: TransitionJSON): string {
   const trigger =
     transition.kind === 'always'
       ? 'always'
       : transition.kind === 'delayed'
         ? `after ${typeof transition.delay === 'number' ? `${transition.delay} ms` : (transition.delay ?? '?')}`
         : transition.event;
-  return clean(transition.guard === undefined ? trigger : `${trigger} [${transition.guard}]`);
+  return transition.guard === undefined ? trigger : `${trigger} [${transition.guard}]`;
 }
 
 /** Mermaid ends a label at `;` and reads `#…;` as an entity, so neither may appear. */

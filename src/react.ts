@@ -1,6 +1,18 @@
-import { createContext, createElement, type ReactNode, useContext, useMemo, useSyncExternalStore } from 'react';
+import {
+  createContext,
+  createElement,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from 'react';
 import type { Subscription } from 'rxjs';
+import type { StateValue } from 'xstate';
+import { drawStatechart, type StatechartDrawing } from './chart/render.js';
 import { InvalidArgumentError } from './errors.js';
+import type { StateNodeJSON } from './inspect.js';
 import type { ListFilter, TaskManager } from './manager.js';
 import type { TaskSnapshot, TaskState } from './task.js';
 
@@ -36,6 +48,7 @@ class ManagerView {
   #list: readonly TaskSnapshot[] = EMPTY;
   #listStale = false;
   #changes: Subscription | undefined;
+  #deletions: Subscription | undefined;
 
   constructor(manager: TaskManager) {
     this.#manager = manager;
@@ -130,12 +143,27 @@ class ManagerView {
   #retain(): void {
     if (this.#changes !== undefined) return;
     this.#changes = this.#manager.changes$.subscribe((snapshot) => this.#changed(snapshot));
+    this.#deletions = this.#manager.deletions$.subscribe((id) => this.#deleted(id));
   }
 
   #release(): void {
     if (this.#watched.size > 0 || this.#listListeners.size > 0) return;
     this.#changes?.unsubscribe();
     this.#changes = undefined;
+    this.#deletions?.unsubscribe();
+    this.#deletions = undefined;
+  }
+
+  #deleted(id: string): void {
+    const watched = this.#watched.get(id);
+    if (watched?.snapshot !== undefined) {
+      watched.snapshot = undefined;
+      this.#notify(watched.listeners);
+    }
+    if (this.#listListeners.size > 0 && this.#all.delete(id)) {
+      this.#listStale = true;
+      this.#notify(this.#listListeners);
+    }
   }
 
   #changed(snapshot: TaskSnapshot): void {
@@ -211,8 +239,8 @@ export function useTask(manager: TaskManager, id: string | undefined): TaskSnaps
 
 /**
  * The manager's tasks in creation order, or those in the given state(s), re-rendering the
- * component when one of them changes. Tasks the manager deletes (retention) stay until the
- * component mounts again: a manager announces changes, not deletions.
+ * component when one of them changes. Tasks the manager deletes (retention, `remove`) leave the
+ * list as the manager announces them on `deletions$`.
  *
  * On the first render it shows the live tasks; finished ones the store keeps follow once
  * `list()` answers. The array is the same object until a task in it changes, so it works as a
@@ -304,4 +332,57 @@ export function useTaskManager(): TaskManager {
     );
   }
   return manager;
+}
+
+/** Props of `StatechartView`. */
+export interface StatechartViewProps {
+  /** The chart, from `toJSON(machine)`. Keep the same object between renders: its layout is cached by identity. */
+  readonly chart: StateNodeJSON;
+  /** The state value to light (every region's active state), e.g. an actor snapshot's `value`. */
+  readonly value?: StateValue | undefined;
+  /** The type of the event that led to `value`: the transitions it took are highlighted. */
+  readonly event?: string | undefined;
+  /** The state value before `event`, to tell which transition it took (optional). */
+  readonly previous?: StateValue | undefined;
+  readonly className?: string | undefined;
+}
+
+/**
+ * A statechart drawn as one: states as boxes, transitions as labelled arrows laid out by ELK,
+ * parallel regions side by side, the active state of every region lit and the last transition
+ * highlighted. The React face of `drawStatechart` (`tooltask/chart`), which draws the SVG; the
+ * layout is computed once per chart object.
+ *
+ * @example
+ * ```tsx
+ * import { taskMachine, toJSON } from 'tooltask';
+ * import { StatechartView } from 'tooltask/react';
+ *
+ * const chart = toJSON(taskMachine);
+ * function Chart() {
+ *   return <StatechartView chart={chart} value={{ running: { work: 'working', client: 'free' } }} event="task.start" />;
+ * }
+ * ```
+ */
+export function StatechartView({ chart, value, event, previous, className }: StatechartViewProps): ReactNode {
+  const container = useRef<HTMLDivElement>(null);
+  const drawing = useRef<StatechartDrawing | undefined>(undefined);
+  const highlight = useRef({ value, event, previous });
+  highlight.current = { value, event, previous };
+  useEffect(() => {
+    if (container.current === null) return;
+    const drawn = drawStatechart(container.current, chart, highlight.current);
+    drawing.current = drawn;
+    return () => {
+      drawn.destroy();
+      drawing.current = undefined;
+    };
+  }, [chart]);
+  // A state value is often a new object with the same content: compare what it says.
+  const key = `${JSON.stringify(value) ?? ''}|${event ?? ''}|${JSON.stringify(previous) ?? ''}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the highlight's content.
+  useEffect(() => {
+    drawing.current?.update(highlight.current);
+  }, [key]);
+  return createElement('div', { ref: container, className, 'data-statechart': chart.id });
 }

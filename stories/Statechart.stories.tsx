@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { registryMachine, taskMachine, toJSON } from '../src/index.js';
 import { advance, runningDemo, SignalState, steps, TimeControls } from './demo.js';
-import { activeStateIds, LiveStatechart, Statechart } from './Statechart.js';
+import { LiveStatechart, Statechart } from './Statechart.js';
 import { LiveTaskCard } from './TaskCard.js';
 
 const taskChart = toJSON(taskMachine);
@@ -57,63 +57,65 @@ const WORKING = [
   'task.running.client.free',
 ];
 
-function lit(canvasElement: HTMLElement): string[] {
-  return [...canvasElement.querySelectorAll<HTMLElement>('[data-active="true"]')].map(
-    (node) => node.dataset.stateId ?? '',
+/** The ids of the lit states, once the chart is laid out and drawn (ELK answers asynchronously). */
+async function lit(canvasElement: HTMLElement): Promise<string[]> {
+  await waitFor(() => expect(canvasElement.querySelector('svg [data-state-id]')).not.toBeNull(), { timeout: 40_000 });
+  return [...canvasElement.querySelectorAll<SVGElement>('svg [data-kind][data-active="true"]')].map(
+    (node) => node.getAttribute('data-state-id') ?? '',
   );
 }
 
 /** The lit state follows the task: pending while it waits for a slot, running.work.working, complete. */
 export const FollowsTheTask: Story = {
-  args: { chart: taskChart, active: new Set() },
+  args: { chart: taskChart },
   render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
   loaders: [async () => ({ demo: await queuedDemo() })],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     const step = () => userEvent.click(canvas.getByRole('button', { name: '+100 ms' }));
-    await expect(lit(canvasElement)).toEqual(['task.pending']);
+    await expect(await lit(canvasElement)).toEqual(['task.pending']);
     for (let i = 0; i < 4; i++) await step();
-    await waitFor(() => expect(lit(canvasElement)).toEqual(WORKING));
+    await waitFor(async () => expect(await lit(canvasElement)).toEqual(WORKING));
     await step();
     await waitFor(() => expect(canvas.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50'));
-    await expect(lit(canvasElement)).toEqual(WORKING);
+    await expect(await lit(canvasElement)).toEqual(WORKING);
     await step();
-    await waitFor(() => expect(lit(canvasElement)).toEqual(['task.complete']));
+    await waitFor(async () => expect(await lit(canvasElement)).toEqual(['task.complete']));
   },
 };
 
 /** Halfway through its work: `running.work.working` is lit, inside `running`. */
 export const Working: Story = {
-  args: { chart: taskChart, active: new Set() },
+  args: { chart: taskChart },
   render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
   loaders: [async () => ({ demo: await halfwayDemo() })],
   play: async ({ canvasElement }) => {
     await expect(within(canvasElement).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50');
-    await expect(lit(canvasElement)).toEqual(WORKING);
+    await expect(await lit(canvasElement)).toEqual(WORKING);
   },
 };
 
 /** Cancelling from the card lights `cancelled` and aborts the running work's signal. */
 export const CancelLightsCancelled: Story = {
-  args: { chart: taskChart, active: new Set() },
+  args: { chart: taskChart },
   render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
   loaders: [async () => ({ demo: await queuedDemo() })],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     for (let i = 0; i < 5; i++) await userEvent.click(canvas.getByRole('button', { name: '+100 ms' }));
     await waitFor(() => expect(canvas.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50'));
-    await expect(lit(canvasElement)).toContain('task.running.work.working');
+    await expect(await lit(canvasElement)).toContain('task.running.work.working');
     await userEvent.click(canvas.getByRole('button', { name: 'Cancel' }));
-    await waitFor(() => expect(lit(canvasElement)).toEqual(['task.cancelled']));
+    await waitFor(async () => expect(await lit(canvasElement)).toEqual(['task.cancelled']));
     await expect(canvas.getByLabelText('work signal')).toHaveTextContent('signal aborted: TaskCancelledError');
   },
 };
 
 /** A task driven by `update()` goes to `running.work.manual`, the state with no work. */
 export const ManualProgress: Story = {
-  args: { chart: taskChart, active: activeStateIds('task', { running: { work: 'manual', client: 'free' } }) },
+  args: { chart: taskChart, value: { running: { work: 'manual', client: 'free' } } },
   play: async ({ canvasElement }) => {
-    await expect(lit(canvasElement)).toEqual([
+    await expect(await lit(canvasElement)).toEqual([
       'task.running',
       'task.running.work',
       'task.running.work.manual',
@@ -125,7 +127,7 @@ export const ManualProgress: Story = {
 
 /** A task that asked its client for input (`requestInput`): still running, `client.awaiting` lit. */
 export const AwaitingInput: Story = {
-  args: { chart: taskChart, active: new Set() },
+  args: { chart: taskChart },
   render: (_args, { loaded }) => <LiveChart demo={loaded.demo as Running} />,
   loaders: [
     async () => {
@@ -135,9 +137,9 @@ export const AwaitingInput: Story = {
     },
   ],
   play: async ({ canvasElement }) => {
-    await expect(lit(canvasElement)).toContain('task.running.client.awaiting');
-    await expect(lit(canvasElement)).toContain('task.running.work.working');
-    await expect(lit(canvasElement)).not.toContain('task.running.client.free');
+    await expect(await lit(canvasElement)).toContain('task.running.client.awaiting');
+    await expect(await lit(canvasElement)).toContain('task.running.work.working');
+    await expect(await lit(canvasElement)).not.toContain('task.running.client.free');
     await expect(within(canvasElement).getByRole('status', { name: 'state' })).toHaveTextContent(
       'running · awaiting input',
     );
@@ -146,8 +148,8 @@ export const AwaitingInput: Story = {
 
 /** The registry chart, from `toJSON(registryMachine)`. */
 export const Registry: Story = {
-  args: { chart: toJSON(registryMachine), active: activeStateIds('registry', 'open') },
+  args: { chart: toJSON(registryMachine), value: 'open' },
   play: async ({ canvasElement }) => {
-    await expect(lit(canvasElement)).toEqual(['registry.open']);
+    await expect(await lit(canvasElement)).toEqual(['registry.open']);
   },
 };

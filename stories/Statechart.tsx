@@ -1,123 +1,37 @@
-import { useSelector } from '@xstate/react';
-import type { StateNodeJSON, TaskManager, TransitionJSON } from '../src/index.js';
-import { useTask } from '../src/react.js';
-
-/** The ids of the states a state value is in, from the root down: `{ running: { work: 'working' } }` → task, task.running, task.running.work, task.running.work.working. */
-export function activeStateIds(rootId: string, value: unknown): Set<string> {
-  const ids = new Set<string>([rootId]);
-  const visit = (prefix: string, node: unknown) => {
-    if (typeof node === 'string') ids.add(`${prefix}.${node}`);
-    else if (typeof node === 'object' && node !== null) {
-      for (const [key, child] of Object.entries(node)) {
-        ids.add(`${prefix}.${key}`);
-        visit(`${prefix}.${key}`, child);
-      }
-    }
-  };
-  visit(rootId, value);
-  return ids;
-}
-
-function shortId(root: StateNodeJSON, id: string): string {
-  return id.slice(root.id.length + 1);
-}
-
-function label(transition: TransitionJSON): string {
-  const trigger =
-    transition.kind === 'always'
-      ? 'always'
-      : transition.kind === 'delayed'
-        ? `after ${transition.delay ?? '?'}`
-        : transition.event;
-  return transition.guard === undefined ? trigger : `${trigger} [${transition.guard}]`;
-}
-
-function StateBox({
-  node,
-  root,
-  active,
-  initial,
-}: {
-  readonly node: StateNodeJSON;
-  readonly root: StateNodeJSON;
-  readonly active: ReadonlySet<string>;
-  readonly initial: boolean;
-}) {
-  const lit = active.has(node.id);
-  return (
-    <section
-      className={`state state-${node.type}${lit ? ' lit' : ''}`}
-      data-state-id={node.id}
-      data-active={lit}
-      aria-label={`state ${shortId(root, node.id)}`}
-      aria-current={lit ? 'step' : undefined}
-    >
-      <div className="state-name">
-        {initial ? <span title="initial">● </span> : null}
-        {node.key}
-        {node.type === 'final' ? <span className="final-mark"> ◉</span> : null}
-      </div>
-      {node.invoke.map((invoke) => (
-        <div className="invoke" key={invoke.id}>
-          invoke {invoke.src}
-        </div>
-      ))}
-      <ul className="transitions">
-        {node.transitions.map((transition, index) => (
-          // Transitions have no id of their own; their order in the chart is fixed.
-          // biome-ignore lint/suspicious/noArrayIndexKey: see above
-          <li key={index}>
-            {label(transition)} →{' '}
-            {transition.targets.length === 0
-              ? '(stays)'
-              : transition.targets.map((target) => shortId(root, target)).join(', ')}
-          </li>
-        ))}
-      </ul>
-      {node.states.length > 0 ? (
-        <div className="children">
-          {node.states.map((child) => (
-            <StateBox key={child.id} node={child} root={root} active={active} initial={node.initial === child.id} />
-          ))}
-        </div>
-      ) : null}
-    </section>
-  );
-}
+import type { StateValue } from 'xstate';
+import type { StateNodeJSON, TaskManager } from '../src/index.js';
+import { StatechartView, useTask } from '../src/react.js';
 
 /** Props of `Statechart`. */
 export interface StatechartProps {
   /** The chart, from `toJSON(machine)`. */
   readonly chart: StateNodeJSON;
-  /** Ids of the states to light (see `activeStateIds`). */
-  readonly active: ReadonlySet<string>;
+  /** The state value to light: every region's active state. */
+  readonly value?: StateValue | undefined;
+  /** The last event, whose transition is highlighted. */
+  readonly event?: string | undefined;
 }
 
 /**
- * Draws a chart from `toJSON(machine)` as nested boxes, each with its outgoing transitions, and
- * lights the active states.
+ * A chart from `toJSON(machine)` drawn as a statechart (tooltask/react's `StatechartView`: ELK
+ * layout, labelled arrows, parallel regions side by side) with a state value lit.
  *
  * @example
  * ```tsx
- * <Statechart chart={toJSON(taskMachine)} active={activeStateIds('task', { running: { work: 'working', client: 'free' } })} />
+ * <Statechart chart={toJSON(taskMachine)} value={{ running: { work: 'working', client: 'free' } }} />
  * ```
  */
-export function Statechart({ chart, active }: StatechartProps) {
+export function Statechart({ chart, value, event }: StatechartProps) {
   return (
     <figure className="chart" aria-label={`${chart.id} statechart`}>
-      <div className="children">
-        {chart.states.map((child) => (
-          <StateBox key={child.id} node={child} root={chart} active={active} initial={chart.initial === child.id} />
-        ))}
-      </div>
+      <StatechartView chart={chart} value={value} event={event} />
     </figure>
   );
 }
 
 /**
- * The task chart with one task's live state lit. The exact state (`running.work.working` or
- * `running.work.manual`) comes from the task's actor through `@xstate/react`'s `useSelector`; once the
- * task ends its actor is gone, and the final state comes from `useTask`.
+ * The task chart with one task's live state lit: the snapshot's `value` (every region's state)
+ * and `event` (the transition it took), through `useTask`.
  *
  * @example
  * ```tsx
@@ -134,9 +48,5 @@ export function LiveStatechart({
   readonly id: string;
 }) {
   const task = useTask(tasks, id);
-  const value = useSelector(tasks.actor(id), (snapshot) =>
-    snapshot === undefined ? undefined : JSON.stringify(snapshot.value),
-  );
-  const active = activeStateIds(chart.id, value === undefined ? task?.state : JSON.parse(value));
-  return <Statechart chart={chart} active={active} />;
+  return <Statechart chart={chart} value={task?.value} event={task?.event} />;
 }

@@ -142,7 +142,8 @@ describe('documentation examples', () => {
       join(out, 'tsconfig.json'),
       JSON.stringify({
         extends: '../../tsconfig.json',
-        compilerOptions: { noUnusedLocals: false, types: ['node'], paths },
+        // Some examples draw in a page (tooltask/chart): the DOM's types too.
+        compilerOptions: { noUnusedLocals: false, types: ['node'], lib: ['ES2023', 'DOM', 'DOM.Iterable'], paths },
         include: ['*.ts'],
       }),
     );

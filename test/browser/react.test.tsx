@@ -3,8 +3,15 @@ import { act, type ReactNode, StrictMode, startTransition } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { Observable } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTaskManager, type TaskManager, type TaskSnapshot } from '../../src/index.js';
-import { TaskManagerProvider, useTask, useTaskManager, useTasks } from '../../src/react.js';
+import {
+  createTaskManager,
+  InvalidTransitionError,
+  type TaskManager,
+  type TaskSnapshot,
+  taskMachine,
+  toJSON,
+} from '../../src/index.js';
+import { StatechartView, TaskManagerProvider, useTask, useTaskManager, useTasks } from '../../src/react.js';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean;
@@ -230,5 +237,135 @@ describe('TaskManagerProvider', () => {
       </TaskManagerProvider>,
     );
     expect(container.textContent).toBe('pending 0');
+  });
+});
+
+/** The README's Cancel button, as printed there. */
+function CancelButton({ id }: { id: string }) {
+  const tasks = useTaskManager();
+  const task = useTask(tasks, id);
+  const live = task?.state === 'pending' || task?.state === 'running';
+  const cancel = () =>
+    tasks.cancel(id).catch((error: unknown) => {
+      // The task ended between the last render and the click: nothing left to cancel.
+      if (!(error instanceof InvalidTransitionError)) throw error;
+    });
+  return (
+    <button type="button" disabled={!live} onClick={cancel}>
+      Cancel
+    </button>
+  );
+}
+
+/** A pending task `a` and the README's Cancel button for it. */
+async function pendingWithButton() {
+  const tasks = createTaskManager();
+  await tasks.create('a');
+  render(
+    <TaskManagerProvider manager={tasks}>
+      <CancelButton id="a" />
+    </TaskManagerProvider>,
+  );
+  return { tasks, button: container.querySelector('button') as HTMLButtonElement };
+}
+
+describe("the README's Cancel button", () => {
+  it('cancels a pending task', async () => {
+    const { tasks, button } = await pendingWithButton();
+    expect(button.disabled).toBe(false);
+    await act(async () => button.click());
+    expect((await tasks.get('a')).state).toBe('cancelled');
+    expect(button.disabled).toBe(true);
+  });
+
+  it('rejects nothing uncaught when the task ended just before the click', async () => {
+    const { tasks, button } = await pendingWithButton();
+    const unhandled = vi.fn();
+    window.addEventListener('unhandledrejection', unhandled);
+    // The task completes, and the click lands before React re-renders the button.
+    await act(async () => {
+      void tasks.complete('a');
+      button.click();
+    });
+    await settle();
+    window.removeEventListener('unhandledrejection', unhandled);
+    expect(unhandled).not.toHaveBeenCalled();
+    expect((await tasks.get('a')).state).toBe('complete');
+  });
+});
+
+describe('deletions', () => {
+  // `deletions$` and `remove(id)` come with the manager's deletion announcements.
+  const tasks = createTaskManager();
+  const announces = 'deletions$' in tasks && 'remove' in tasks;
+  if (!announces)
+    console.warn('!! tooltask/react deletion tests SKIPPED: this manager has no deletions$ / remove(id) yet.');
+
+  it.skipIf(!announces)('drops a deleted task from useTask and useTasks', async () => {
+    const manager = createTaskManager();
+    const remove = (manager as unknown as { remove(id: string): Promise<void> }).remove.bind(manager);
+    await manager.create('a');
+    await manager.create('b');
+    await manager.complete('a');
+    render(
+      <>
+        <Progress tasks={manager} id="a" />
+        <All tasks={manager} />
+      </>,
+    );
+    await settle();
+    expect(container.textContent).toBe('complete 1a:complete,b:pending');
+    await act(() => remove('a'));
+    expect(container.textContent).toBe('noneb:pending');
+  });
+});
+
+describe('StatechartView', () => {
+  const chart = toJSON(taskMachine);
+  const lit = () =>
+    [...container.querySelectorAll('[data-kind][data-active="true"]')].map((node) =>
+      node.getAttribute('data-state-id'),
+    );
+
+  it('draws the chart laid out by ELK, lights every region, highlights the last transition', async () => {
+    render(<StatechartView chart={chart} value="pending" event="xstate.init" />);
+    // The first layout loads ELK and warms it up: allow for a busy machine.
+    await vi.waitFor(() => expect(container.querySelector('svg')).not.toBeNull(), { timeout: 40_000 });
+    expect(lit()).toEqual(['task.pending']);
+    const boxes = [...container.querySelectorAll('[data-kind="final"]')].map((node) =>
+      node.getAttribute('data-state-id'),
+    );
+    expect(boxes).toEqual(['task.complete', 'task.failed', 'task.cancelled']);
+    // Labelled arrows, one per transition target.
+    const labels = [...container.querySelectorAll('.tt-transition text')].map((node) => node.textContent);
+    expect(labels).toContain('task.start [hasWork]');
+    expect(labels).toContain('task.timeout');
+    // Parallel regions side by side, split by a dashed divider.
+    const work = container.querySelector('[data-state-id="task.running.work"] text') as SVGTextElement;
+    const client = container.querySelector('[data-state-id="task.running.client"] text') as SVGTextElement;
+    expect(work.getBBox().x).toBeLessThan(client.getBBox().x);
+    expect(Math.abs(work.getBBox().y - client.getBBox().y)).toBeLessThan(40);
+    expect(container.querySelectorAll('.tt-divider')).toHaveLength(1);
+    expect(container.querySelectorAll('circle')).toHaveLength(3);
+
+    render(
+      <StatechartView
+        chart={chart}
+        value={{ running: { work: 'working', client: 'free' } }}
+        event="task.start"
+        previous="pending"
+      />,
+    );
+    expect(lit()).toEqual([
+      'task.running',
+      'task.running.work',
+      'task.running.work.working',
+      'task.running.client',
+      'task.running.client.free',
+    ]);
+    const taken = [...container.querySelectorAll('[data-taken="true"]')].map((node) =>
+      node.getAttribute('data-transition-id'),
+    );
+    expect(taken).toEqual(['task.pending:0:0']);
   });
 });

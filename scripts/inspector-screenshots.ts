@@ -1,0 +1,86 @@
+/**
+ * Screenshots of the inspector for the README: a demo manager, the real page in Debian's Chromium.
+ *
+ *   npx tsx scripts/inspector-screenshots.ts [dir]     (default docs/)
+ *
+ * Writes inspector.png (the whole page, a task awaiting input opened) and inspector-chart.png
+ * (the task chart alone, a work just started). Part of `npm run screenshots`.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright';
+import { type Clock, createTaskManager, systemClock, type WorkContext } from '../src/index.js';
+import { serveInspector } from '../src/inspector.js';
+import { browserProblem, chromiumArgs, chromiumPath } from '../vitest.browser.js';
+
+const dir = path.resolve(process.argv[2] ?? 'docs');
+const problem = browserProblem();
+if (problem !== undefined) {
+  console.error(`Cannot take the inspector's screenshots: ${problem}`);
+  process.exit(1);
+}
+mkdirSync(dir, { recursive: true });
+
+// The demo's tasks were made over the last half hour: a clock that runs behind, then catches up.
+let behind = 30 * 60_000;
+const clock: Clock = { ...systemClock, now: () => Date.now() - behind };
+const tasks = createTaskManager({ clock, concurrency: 6 });
+const inspector = await serveInspector(tasks, { log: false, actions: true });
+const held: WorkContext[] = [];
+const hold = (context: WorkContext) =>
+  new Promise<never>((_resolve, reject) => {
+    held.push(context);
+    context.signal.addEventListener('abort', () => reject(context.signal.reason));
+  });
+
+const kinds = ['report', 'import', 'resize', 'index', 'deploy', 'export'];
+for (let i = 1; i <= 2400; i++) {
+  behind = Math.max(0, 30 * 60_000 - i * 750);
+  const kind = kinds[i % kinds.length] as string;
+  const id = `${kind}-${String(i).padStart(4, '0')}`;
+  const metadata = { kind, user: ['ada', 'grace', 'linus', 'barbara'][i % 4] };
+  if (i % 97 === 0) {
+    await tasks.create(id, { metadata });
+    await tasks.fail(id, new Error(`${kind} source unreachable`));
+  } else if (i % 61 === 0) {
+    await tasks.create(id, { metadata });
+    await tasks.cancel(id, 'cancelled by user');
+  } else if (i < 2380) {
+    await tasks.create(id, { metadata });
+    await tasks.update(id, 0.5, 'working');
+    await tasks.complete(id, { rows: i * 3 });
+  } else {
+    await tasks.run(hold, { id, metadata });
+  }
+}
+behind = 0;
+for (const [index, context] of held.entries()) {
+  if (index < 5) context.progress((index + 1) / 8, `step ${index + 1} of 8`);
+}
+held[2]?.requestInput({ message: 'Deploy to production?' });
+
+const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
+const page = await browser.newPage({ viewport: { width: 1320, height: 800 }, deviceScaleFactor: 1 });
+await page.goto(inspector.url);
+await page.waitForSelector('body[data-ready="true"]');
+const awaiting = held[2]?.id as string;
+await page.locator(`.row[data-id="${awaiting}"]`).click();
+await page.waitForSelector('.chart svg [data-active="true"]');
+await page.waitForTimeout(300);
+await page.screenshot({ path: path.join(dir, 'inspector.png') });
+
+// The chart alone, sharper, for a task whose work just started (the arrow it took in amber).
+const started = held[5]?.id as string;
+const sharp = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1.5 });
+await sharp.goto(inspector.url);
+await sharp.waitForSelector('body[data-ready="true"]');
+await sharp.getByLabel('search by id').fill(started);
+await sharp.locator(`.row[data-id="${started}"]`).click();
+await sharp.waitForSelector('.chart svg [data-taken="true"]');
+await sharp.waitForTimeout(300);
+await sharp.locator('.chart svg').screenshot({ path: path.join(dir, 'inspector-chart.png') });
+
+await browser.close();
+await inspector.close();
+await tasks.dispose();
+console.log(`Screenshots in ${dir}: inspector.png, inspector-chart.png`);

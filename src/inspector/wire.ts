@@ -1,0 +1,93 @@
+/** What the inspector's server sends its page: shared by both ends, so the two never disagree. */
+
+/**
+ * One task as the list shows it, as a tuple to keep 100,000 of them small on the wire:
+ * id, state, awaiting (`''` for none), progress, message (`''` for none), createdAt, updatedAt,
+ * seq, and the order the inspector first saw it in (creation order when times tie).
+ */
+export type WireRow = [
+  id: string,
+  state: string,
+  awaiting: string,
+  progress: number,
+  message: string,
+  createdAt: number,
+  updatedAt: number,
+  seq: number,
+  order: number,
+];
+
+/** The registry's concurrency slots and queue. */
+export interface WireRegistry {
+  readonly live: number;
+  readonly running: number;
+  readonly queued: number;
+  /** `null` for no limit (JSON has no Infinity). */
+  readonly concurrency: number | null;
+}
+
+/** The first message of a stream that cannot resume: every task the manager has. */
+export interface WireReset {
+  readonly rows: readonly WireRow[];
+  readonly registry: WireRegistry;
+  readonly actions: boolean;
+}
+
+/** A batch of changes, in order: rows that changed, ids that were deleted. */
+export interface WireChanges {
+  readonly rows: readonly WireRow[];
+  readonly deleted: readonly string[];
+  readonly registry?: WireRegistry;
+}
+
+/** An error as the page shows it. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly stack?: string;
+  readonly cause?: unknown;
+}
+
+/** A task snapshot as JSON: the error spelled out, values made JSON-safe. */
+export interface WireSnapshot {
+  readonly id: string;
+  readonly state: string;
+  readonly awaiting: string | null;
+  readonly progress: number;
+  readonly message: string | null;
+  readonly result: unknown;
+  readonly error: WireError | null;
+  readonly metadata: unknown;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly startedAt: number | null;
+  readonly completedAt: number | null;
+  readonly seq: number;
+  readonly ttl: number | null;
+  /** The outstanding input requests by key, as `TaskSnapshot.inputRequests`; `null` for none. */
+  readonly inputRequests: unknown;
+}
+
+/** One entry of a task's timeline: the event, when, its seq, and the snapshot it made. */
+export interface WireTimelineEntry {
+  readonly event: string;
+  readonly at: number;
+  readonly seq: number;
+  /** The chart's state value after the event. */
+  readonly value: unknown;
+  readonly snapshot: WireSnapshot;
+}
+
+/** One task opened: its latest snapshot and chart state, and its (bounded) timeline. */
+export interface WireTask {
+  readonly task: WireSnapshot;
+  readonly value: unknown;
+  readonly event: string;
+  readonly timeline: readonly WireTimelineEntry[];
+  /** Entries left out between the first and the rest, past the bound. */
+  readonly dropped: number;
+}
+
+/** The header every inspector request carries its token in. */
+export const AUTH_HEADER = 'authorization';

@@ -1,0 +1,215 @@
+import { type Browser, chromium, type Page } from 'playwright';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTaskManager, TaskCancelledError, type TaskManager } from '../src/index.js';
+import { type Inspector, serveInspector } from '../src/inspector.js';
+import { browserProblem, chromiumArgs, chromiumPath, skippedBanner } from '../vitest.browser.js';
+import { type ControlledWork, controlledWork, flush } from './helpers.js';
+
+/**
+ * The inspector page in real Chromium (Debian's), on a real manager and server: what a user sees.
+ * Without the browser the suite is skipped loudly, or fails under TOOLTASK_REQUIRE_BROWSER=1.
+ */
+const problem = browserProblem();
+if (problem !== undefined) {
+  if (process.env.TOOLTASK_REQUIRE_BROWSER === '1') throw new Error(`TOOLTASK_REQUIRE_BROWSER=1, but ${problem}`);
+  console.warn(skippedBanner(problem));
+}
+
+let browser: Browser | undefined;
+let manager: TaskManager | undefined;
+let inspector: Inspector | undefined;
+let page: Page | undefined;
+
+beforeAll(async () => {
+  if (problem === undefined) browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await page?.close();
+  await inspector?.close();
+  await manager?.dispose();
+  page = undefined;
+  inspector = undefined;
+  manager = undefined;
+});
+
+async function open(options: { actions?: boolean } = {}) {
+  manager = createTaskManager();
+  inspector = await serveInspector(manager, { log: false, ...options });
+  page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { manager, inspector, page, errors };
+}
+
+async function goto(target: Page, url: string) {
+  await target.goto(url);
+  await target.waitForSelector('body[data-ready="true"]');
+}
+
+const row = (target: Page, id: string) => target.locator(`.row[data-id="${id}"]`);
+
+/** Runs `count` works the test drives, with ids `prefix-0`…. */
+async function runMany(tasks: TaskManager, prefix: string, count: number): Promise<ControlledWork[]> {
+  const works: ControlledWork[] = [];
+  for (let i = 0; i < count; i++) {
+    const work = controlledWork();
+    works.push(work);
+    await tasks.run(work.work, { id: `${prefix}-${i}` });
+  }
+  await flush();
+  return works;
+}
+
+// Each test loads the page (a 1.5 MB script) in a fresh tab: seconds apiece on a busy machine.
+describe.skipIf(problem !== undefined)('the inspector page in Chromium', { timeout: 60_000 }, () => {
+  it('shows tasks appear and move, with counts per state and the registry', async () => {
+    const { manager, inspector, page, errors } = await open();
+    await manager.create('first');
+    await goto(page, inspector.url);
+    await expect.poll(() => row(page, 'first').locator('.state').textContent()).toBe('pending');
+
+    const [work] = await runMany(manager, 'job', 1);
+    await expect.poll(() => row(page, 'job-0').locator('.state').textContent()).toBe('running');
+    work?.context?.progress(0.5, 'halfway');
+    await expect.poll(() => row(page, 'job-0').locator('.message').textContent()).toBe('halfway');
+    await expect.poll(() => row(page, 'job-0').locator('.bar').getAttribute('aria-valuenow')).toBe('50');
+    work?.context?.requestInput({ message: 'Proceed?' });
+    await expect.poll(() => row(page, 'job-0').locator('.state').textContent()).toBe('awaiting');
+    await expect.poll(() => page.locator('[data-count="awaiting"] b').textContent()).toBe('1');
+    await manager.complete('first', 'ok');
+    await expect.poll(() => row(page, 'first').locator('.state').textContent()).toBe('complete');
+    await expect.poll(() => page.getByTestId('registry').textContent()).toBe('slots 1/∞ · queued 0 · live 1');
+    // Newest first by default; creation order on demand; filter by state and search by id.
+    expect(await page.locator('.row:not([hidden]) .id').allTextContents()).toEqual(['job-0', 'first']);
+    await page.getByLabel('order').selectOption('created');
+    await expect.poll(() => page.locator('.row:not([hidden]) .id').allTextContents()).toEqual(['first', 'job-0']);
+    await page.locator('[data-count="complete"]').click();
+    await expect.poll(() => page.locator('.row:not([hidden]) .id').allTextContents()).toEqual(['first']);
+    await page.locator('[data-count="complete"]').click();
+    await page.getByLabel('search by id').fill('job');
+    await expect.poll(() => page.locator('.row:not([hidden]) .id').allTextContents()).toEqual(['job-0']);
+    expect(errors).toEqual([]);
+  });
+
+  it("opens a task: every region's active state lit, the last transition highlighted, its timeline", async () => {
+    const { manager, inspector, page } = await open();
+    const [work] = await runMany(manager, 'job', 1);
+    work?.context?.progress(0.3, 'working');
+    work?.context?.requestInput({ message: 'Proceed?' });
+    await goto(page, inspector.url);
+    await row(page, 'job-0').click();
+    await page.waitForSelector('.chart svg [data-active="true"]');
+    const lit = () =>
+      page
+        .locator('.chart [data-kind][data-active="true"]')
+        .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-state-id')));
+    await expect
+      .poll(lit)
+      .toEqual([
+        'task.running',
+        'task.running.work',
+        'task.running.work.working',
+        'task.running.client',
+        'task.running.client.awaiting',
+      ]);
+    const taken = () =>
+      page
+        .locator('.chart [data-taken="true"]')
+        .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-event')));
+    await expect.poll(taken).toEqual(['task.requestInput']);
+    await expect
+      .poll(() => page.getByTestId('timeline').locator('td.event').allTextContents())
+      .toEqual(['xstate.init', 'task.start', 'task.progress', 'task.requestInput']);
+
+    // It follows the task: resumed, then done.
+    await manager.resume('job-0', 'yes');
+    await expect.poll(lit).toContain('task.running.client.free');
+    await expect.poll(taken).toEqual(['task.resume']);
+    work?.resolve({ rows: 3 });
+    await expect.poll(lit).toEqual(['task.complete']);
+    await expect.poll(taken).toEqual(['xstate.done.actor.work']);
+    await expect.poll(() => page.getByTestId('result').textContent()).toContain('"rows": 3');
+  });
+
+  it("cancels a task from the page, which aborts its work's signal", async () => {
+    const { manager, inspector, page } = await open({ actions: true });
+    const [work] = await runMany(manager, 'job', 1);
+    await goto(page, inspector.url);
+    await row(page, 'job-0').click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect.poll(() => work?.context?.signal.aborted).toBe(true);
+    expect(work?.context?.signal.reason).toBeInstanceOf(TaskCancelledError);
+    await expect.poll(() => row(page, 'job-0').locator('.state').textContent()).toBe('cancelled');
+    await expect.poll(() => page.getByTestId('detail-state').textContent()).toBe('cancelled');
+    expect(await page.getByRole('button', { name: 'Cancel', exact: true }).isDisabled()).toBe(true);
+  });
+
+  it('shows no actions unless they are enabled', async () => {
+    const { manager, inspector, page } = await open();
+    await runMany(manager, 'job', 1);
+    await goto(page, inspector.url);
+    await row(page, 'job-0').click();
+    await page.waitForSelector('.chart svg');
+    expect(await page.getByRole('button', { name: 'Cancel', exact: true }).count()).toBe(0);
+  });
+
+  it('misses nothing across a reload in the middle of a run', async () => {
+    const { manager, inspector, page } = await open();
+    const works = await runMany(manager, 'job', 40);
+    await goto(page, inspector.url);
+    let step = 0;
+    const busy = setInterval(() => {
+      step++;
+      for (const [index, work] of works.entries()) {
+        if (index % 4 === step % 4) work.context?.progress(Math.min(1, step / 100), `step ${step}`);
+      }
+      if (step === 30) for (const work of works.slice(0, 10)) work.resolve('done');
+    }, 5);
+    await page.waitForTimeout(100);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForTimeout(100);
+    clearInterval(busy);
+    await manager.create('last');
+    const expected = (await manager.list()).map((task) => [task.id, task.state, task.seq]).sort();
+    const shown = () =>
+      page.evaluate(
+        (ids: string[]) => {
+          const { table } = (
+            globalThis as unknown as {
+              tooltaskInspector: {
+                table: { size: number; get(id: string): { state: string; seq: number } | undefined };
+              };
+            }
+          ).tooltaskInspector;
+          return {
+            size: table.size,
+            rows: ids.map((id) => {
+              const known = table.get(id);
+              return [id, known?.state, known?.seq];
+            }),
+          };
+        },
+        expected.map(([id]) => id as string),
+      );
+    await expect.poll(shown).toEqual({ size: expected.length, rows: expected });
+  });
+
+  it('shows a script in a task message as text, never running it', async () => {
+    const { manager, inspector, page } = await open();
+    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    await manager.create(`<b>bold</b>`, { metadata: { note: hostile } });
+    await manager.update(`<b>bold</b>`, 0.1, hostile);
+    await goto(page, inspector.url);
+    const target = page.locator('.row').first();
+    await expect.poll(() => target.locator('.message').textContent()).toBe(hostile);
+    expect(await target.locator('.id').textContent()).toBe('<b>bold</b>');
+    await target.click();
+    await expect.poll(() => page.getByTestId('metadata').textContent()).toContain('<script>window.__pwned=2</script>');
+    expect(await page.locator('main img, main script, main b').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});
