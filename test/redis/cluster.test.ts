@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidTransitionError, TaskLostError } from '../../src/index.js';
 import { type ClusterEvent, type RedisStore, redisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot } from '../../src/task.js';
-import { client, freshNamespace, snap, until } from './fixtures.js';
+import { client, crashable, freshNamespace, snap, until } from './fixtures.js';
 import { hasRedis, type RedisServer, startRedis } from './server.js';
 
 describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections, one redis-server', () => {
@@ -154,7 +154,7 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
 
   it('ends the live tasks of a node whose lease lapsed as failed with TaskLostError, once, and leaves finished ones', async () => {
     const namespace = freshNamespace();
-    const doomedClient = await client(redis.url);
+    const doomedClient = await crashable(redis.url);
     const doomed = open(namespace, { client: doomedClient, lease: 200 });
     await doomed.insert(snap('live', 0));
     await doomed.save(snap('live', 1, 'running', { ttl: 60_000 }));
@@ -166,7 +166,7 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     await Promise.all(survivors.map((store) => store.cluster.start()));
     const followed = lastValueFrom((survivors[0] as RedisStore).cluster.follow('live', 1).pipe(toArray()));
     // The process dies: its connection goes, its heartbeat renews nothing.
-    doomedClient.destroy();
+    doomedClient.crash();
     const reaped = new Set<string>();
     await until(async () => {
       const rounds = await Promise.all(survivors.map((store) => store.cluster.reapLost()));
@@ -199,21 +199,21 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
 
   it('reaps on the heartbeat by itself, and a node restarting under its id ends what it owned before', async () => {
     const namespace = freshNamespace();
-    const first = await client(redis.url);
+    const first = await crashable(redis.url);
     const before = open(namespace, { client: first, nodeId: 'worker-1', lease: 60_000 });
     await before.insert(snap('a', 0));
-    first.destroy();
+    first.crash();
     // Long lease: nobody else would reap it for a minute; the same node id coming back does at once.
     const again = open(namespace, { nodeId: 'worker-1', lease: 60_000 });
     await again.cluster.start();
     expect((await again.load('a'))?.error).toBeInstanceOf(TaskLostError);
 
-    const short = await client(redis.url);
+    const short = await crashable(redis.url);
     const dying = open(namespace, { client: short, lease: 150 });
     await dying.insert(snap('b', 0));
     const survivor = open(namespace, { lease: 150 });
     await survivor.cluster.start();
-    short.destroy();
+    short.crash();
     await until(async () => (await survivor.load('b'))?.state === 'failed');
   });
 

@@ -28,7 +28,8 @@ describe.skipIf(!hasRedis())('the Redis store under faults', () => {
     return redis;
   };
   const open = (redis: RedisServer, namespace: string, options: Parameters<typeof redisStore>[0] = {}) => {
-    const store = redisStore({ url: redis.url, namespace, lease: 2000, ...options });
+    // Long leases: these tests drop connections, not processes; a CPU-starved runner must not lose one.
+    const store = redisStore({ url: redis.url, namespace, lease: 60_000, ...options });
     cleanup.push(() => store.close());
     return store;
   };
@@ -115,7 +116,7 @@ describe.skipIf(!hasRedis())('the Redis store under faults', () => {
     const redis = await server(true);
     const namespace = freshNamespace();
     const errors: Error[] = [];
-    const store = open(redis, namespace, { timeout: 500, onError: (error) => errors.push(error) });
+    const store = open(redis, namespace, { timeout: 1000, onError: (error) => errors.push(error) });
     await store.insert(snap('a', 0));
     await redis.stop();
     const started = Date.now();

@@ -52,6 +52,32 @@ export async function client(url: string): Promise<RedisClientLike & { clientId(
   return made as unknown as RedisClientLike & { clientId(): Promise<number> };
 }
 
+/**
+ * A client whose `crash()` drops it and every connection duplicated from it (the store's lease
+ * renewals run on one): the process died, as far as Redis can tell, without letting its lease go.
+ */
+export async function crashable(url: string): Promise<RedisClientLike & { crash(): void }> {
+  const made = createClient({ url });
+  made.on('error', () => {});
+  await made.connect();
+  const children: RedisClientLike[] = [];
+  const duplicate = made.duplicate.bind(made);
+  const client = made as unknown as RedisClientLike & { crash(): void };
+  client.duplicate = () => {
+    const child = duplicate() as unknown as RedisClientLike;
+    children.push(child);
+    return child;
+  };
+  client.crash = () => {
+    for (const connection of [client, ...children]) {
+      if (connection.isOpen) connection.destroy();
+      // A dead process opens nothing again.
+      connection.connect = () => Promise.reject(new Error('crashed'));
+    }
+  };
+  return client;
+}
+
 /** Resolves once `check` holds, polling every 10 ms; rejects after `ms`. */
 export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;

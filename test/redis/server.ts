@@ -99,6 +99,8 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       throw new Error(`redis-server did not start on port ${candidate}`);
     }
     child = started;
+    // A test runner that dies, or a timed-out hook, must not leave a server behind.
+    process.once('exit', () => started.kill('SIGKILL'));
   };
 
   // Someone may take the port between the probe and the server's bind: then try another.
