@@ -1,4 +1,3 @@
-
 type Child = Node | string | number | null | undefined | false;
 
 /**
