@@ -155,34 +155,24 @@ export class RedisStore implements ClusterStore {
   async insert(task: TaskSnapshot): Promise<boolean> {
     // A token per insert: a retry of this very insert after a lost reply is not "exists".
     const token = `${this.cluster.nodeId}:${++this.#inserts}`;
-    const inserted = await this.#connection.run<number>(insertTask, [
-      task.id,
-      encodeSnapshot(task),
-      String(task.seq),
-      task.state,
-      ttlOf(task),
-      isTerminal(task.state) ? '' : this.cluster.nodeId,
-      token,
-      this.#limits.task,
-      this.#limits.events,
-      this.#limits.grace,
-    ]);
+    const inserted = await this.#connection.run<number>(insertTask, [...this.#task(task), token, ...this.#streams()]);
     return inserted === 1;
   }
 
   /** Writes a snapshot when its `seq` is above the stored one and the stored task is live (compare-and-set). */
   async save(task: TaskSnapshot): Promise<void> {
-    await this.#connection.run<number>(saveTask, [
-      task.id,
-      encodeSnapshot(task),
-      String(task.seq),
-      task.state,
-      ttlOf(task),
-      isTerminal(task.state) ? '' : this.cluster.nodeId,
-      this.#limits.task,
-      this.#limits.events,
-      this.#limits.grace,
-    ]);
+    await this.#connection.run<number>(saveTask, [...this.#task(task), ...this.#streams()]);
+  }
+
+  /** What `insertTask` and `saveTask` are told of a snapshot: id, encoding, seq, state, ttl, owner while live. */
+  #task(task: TaskSnapshot): string[] {
+    const owner = isTerminal(task.state) ? '' : this.cluster.nodeId;
+    return [task.id, encodeSnapshot(task), String(task.seq), task.state, ttlOf(task), owner];
+  }
+
+  /** The stream bounds every writing script takes last. */
+  #streams(): string[] {
+    return [this.#limits.task, this.#limits.events, this.#limits.grace];
   }
 
   async load(id: string): Promise<TaskSnapshot | undefined> {

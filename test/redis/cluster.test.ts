@@ -1,27 +1,14 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError, TaskLostError } from '../../src/index.js';
-import { type ClusterEvent, type RedisStore, redisStore } from '../../src/redis/index.js';
+import type { ClusterEvent, RedisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot } from '../../src/task.js';
-import { client, crashable, freshNamespace, snap, until } from './fixtures.js';
-import { hasRedis, type RedisServer, startRedis } from './server.js';
+import { client, crashable, freshNamespace, redisForTests, snap, until } from './fixtures.js';
+import { hasRedis } from './server.js';
 
 describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections, one redis-server', () => {
-  let redis: RedisServer;
-  const opened: RedisStore[] = [];
-  const open = (namespace: string, options: Parameters<typeof redisStore>[0] = {}): RedisStore => {
-    const store = redisStore({ url: redis.url, namespace, lease: 300, ...options });
-    opened.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
-  });
-  afterAll(() => redis?.close());
+  const redis = redisForTests({ lease: 300 });
+  const { open } = redis;
 
   it('follows a task from a seq: what came before, then every change, then completes after the final one', async () => {
     const namespace = freshNamespace();

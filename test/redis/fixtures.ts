@@ -1,6 +1,8 @@
 import { createClient } from 'redis';
-import type { RedisClientLike } from '../../src/redis/index.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type RedisClientLike, type RedisStore, type RedisStoreOptions, redisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot, TaskState } from '../../src/task.js';
+import { type RedisServer, startRedis } from './server.js';
 
 let namespaces = 0;
 
@@ -85,4 +87,31 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000):
     if (Date.now() > deadline) throw new Error(`Expected a condition within ${ms} ms, it never held`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * One redis-server for a describe block, and the stores its tests open, each closed after its
+ * test. Call it inside `describe`.
+ */
+export function redisForTests(defaults: RedisStoreOptions = {}) {
+  let server: RedisServer | undefined;
+  const opened: RedisStore[] = [];
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+  afterAll(() => server?.close());
+  const url = (): string => (server as RedisServer).url;
+  return {
+    get url(): string {
+      return url();
+    },
+    open: (namespace: string, options: RedisStoreOptions = {}): RedisStore => {
+      const store = redisStore({ url: url(), namespace, ...defaults, ...options });
+      opened.push(store);
+      return store;
+    },
+  };
 }

@@ -1,26 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, TaskTimeoutError } from '../../src/index.js';
-import { type RedisStore, redisStore } from '../../src/redis/index.js';
+import { redisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot } from '../../src/task.js';
-import { client, freshNamespace, snap, until } from './fixtures.js';
-import { hasRedis, type RedisServer, startRedis } from './server.js';
+import { client, freshNamespace, redisForTests, snap, until } from './fixtures.js';
+import { hasRedis } from './server.js';
 
 describe.skipIf(!hasRedis())('redisStore on a real redis-server', () => {
-  let redis: RedisServer;
-  const opened: RedisStore[] = [];
-  const open = (namespace: string, options: Parameters<typeof redisStore>[0] = {}): RedisStore => {
-    const store = redisStore({ url: redis.url, namespace, ...options });
-    opened.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
-  });
-  afterAll(() => redis?.close());
+  const redis = redisForTests();
+  const { open } = redis;
 
   it('reads back what it saved, Error, metadata and undefined fields included', async () => {
     const store = open(freshNamespace());
