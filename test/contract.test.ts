@@ -7,11 +7,19 @@ import {
   isTerminal,
   MemoryStore,
   TaskExistsError,
+  type TaskManager,
+  type TaskManagerOptions,
   TaskNotFoundError,
   TooltaskError,
 } from '../src/index.js';
+import { freshNamespace, redisForTests } from './redis/fixtures.js';
+import { hasRedis } from './redis/server.js';
 
-describe('the Go contract', () => {
+/**
+ * The Go contract, run against the in-memory default and against Redis (`tooltask/redis` on a real
+ * redis-server): the same calls, the same answers.
+ */
+function goContract(createTaskManager: (options?: TaskManagerOptions) => TaskManager): void {
   it('creates a task pending, with progress 0, seq 0 and no completedAt', async () => {
     const clock = new SimulatedClock();
     clock.set(1_000);
@@ -158,7 +166,7 @@ describe('the Go contract', () => {
         expect(error.code).toBe('INVALID_TRANSITION');
         expect(error.from).toBe(state);
       }
-      expect(await tasks.get('t')).toBe(before);
+      expect(await tasks.get('t')).toEqual(before);
     },
   );
 
@@ -172,6 +180,13 @@ describe('the Go contract', () => {
       'Task `t` is `complete` and does not accept `task.progress` (a finished task never changes)',
     );
   });
+}
+
+describe('the Go contract, in memory', () => goContract(createTaskManager));
+
+describe.skipIf(!hasRedis())('the Go contract, on Redis', () => {
+  const redis = redisForTests();
+  goContract((options) => createTaskManager({ ...options, store: redis.open(freshNamespace()) }));
 });
 
 describe('snapshots', () => {
