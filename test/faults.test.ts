@@ -225,3 +225,16 @@ describe('a store that answers late, in random order', () => {
     await tasks.dispose();
   });
 });
+
+describe('a create whose first write answers too late', () => {
+  it('rejects with StoreError after storeTimeout, and the late insert is undone: nothing is left behind', async () => {
+    const store = new FaultStore({ latency: (op) => (op === 'insert' ? 80 : undefined) });
+    const tasks = createTaskManager({ store, storeTimeout: 20 });
+    await expect(tasks.create('late')).rejects.toMatchObject({ code: 'STORE_ERROR', operation: 'insert' });
+    await sleep(150);
+    expect(store.inner.load('late')).toBeUndefined();
+    store.options = {};
+    expect((await tasks.create('late')).state).toBe('pending');
+    await tasks.dispose();
+  });
+});

@@ -97,7 +97,19 @@ export class StoreWriter {
     };
     try {
       const answer = store.insert === undefined ? this.#insertBySave(task) : store.insert(task);
-      return isPromise(answer) ? this.#bounded(answer, 'insert', task).catch(failed) : answer;
+      if (!isPromise(answer)) return answer;
+      let gaveUp = false;
+      // An insert that lands after its call timed out would leave a task nobody runs: undo it.
+      answer.then(
+        (added) => {
+          if (gaveUp && added) this.delete(task.id);
+        },
+        () => {},
+      );
+      return this.#bounded(answer, 'insert', task).catch((error: unknown) => {
+        gaveUp = true;
+        return failed(error);
+      });
     } catch (error) {
       return failed(error);
     }
