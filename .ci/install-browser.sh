@@ -6,11 +6,7 @@ set -euo pipefail
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$chromium" ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update
-  $sudo apt-get install -y --no-install-recommends chromium
+  bash "$(dirname "$0")/apt-install.sh" chromium
   chromium=/usr/bin/chromium
 fi
 echo "browser tests will use: $chromium ($("$chromium" --version 2>/dev/null || echo 'version unknown'))"

@@ -6,11 +6,7 @@ set -euo pipefail
 
 server="${REDIS_SERVER:-/usr/bin/redis-server}"
 if [ ! -x "$server" ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update
-  $sudo apt-get install -y --no-install-recommends redis-server
+  bash "$(dirname "$0")/apt-install.sh" redis-server
   server=/usr/bin/redis-server
 fi
 # Debian's package starts a system service on 6379; the tests never use it.

@@ -1,7 +1,15 @@
 import type { TaskEvent } from '../machines/taskMachine.js';
 import { InvalidArgumentError } from './errors.js';
 import type { TaskCommand } from './store/cluster.js';
-import { assertObject, assertOptionalString, assertProgress, describe, toData, toError } from './validate.js';
+import {
+  assertObject,
+  assertOptionalString,
+  assertOptions,
+  assertProgress,
+  describe,
+  toData,
+  toError,
+} from './validate.js';
 
 /** The call that sends a chart event, as a command for the process that owns the task. */
 export function toCommand(id: string, event: TaskEvent): TaskCommand {
@@ -51,17 +59,8 @@ export function fromCommand(command: TaskCommand, at: number, key: () => string)
       assertOptionalString('reason', reason);
       return { type: 'task.cancel', reason, at };
     }
-    case 'requestInput': {
-      const options = (args[0] ?? {}) as { need?: unknown; message?: unknown; request?: unknown };
-      assertObject('options', options);
-      const need = options.need ?? 'input';
-      if (need !== 'input' && need !== 'auth') {
-        throw new InvalidArgumentError(`Expected \`need\` to be \`input\` or \`auth\`, got ${describe(need)}`);
-      }
-      assertOptionalString('message', options.message);
-      const request = options.request === undefined ? undefined : toData('request', options.request);
-      return { type: 'task.requestInput', key: key(), need, message: options.message, request, at };
-    }
+    case 'requestInput':
+      return requestInputEvent(args[0], at, key);
     case 'resume': {
       const [message] = args;
       assertOptionalString('message', message);
@@ -75,4 +74,28 @@ export function fromCommand(command: TaskCommand, at: number, key: () => string)
     default:
       throw new InvalidArgumentError(`Expected a known task command, got ${describe(command.method)}`);
   }
+}
+
+/**
+ * A `task.requestInput` event from a call's options (`need`, `message`, `request`), checked:
+ * `request` must be JSON data. `key` is asked for only once the options passed, so a refused call
+ * uses up no key.
+ */
+export function requestInputEvent(options: unknown, at: number, key: () => string): TaskEvent {
+  assertOptions('options', options, ['need', 'message', 'request']);
+  const {
+    need = 'input',
+    message,
+    request,
+  } = (options ?? {}) as {
+    need?: unknown;
+    message?: unknown;
+    request?: unknown;
+  };
+  if (need !== 'input' && need !== 'auth') {
+    throw new InvalidArgumentError(`Expected \`need\` to be \`input\` or \`auth\`, got ${describe(need)}`);
+  }
+  assertOptionalString('message', message);
+  const data = request === undefined ? undefined : toData('request', request);
+  return { type: 'task.requestInput', key: key(), need, message, request: data, at };
 }

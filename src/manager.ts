@@ -10,7 +10,7 @@ import {
   type WorkOutcome,
 } from '../machines/taskMachine.js';
 import { type Clock, systemClock } from './clock.js';
-import { fromCommand, toCommand } from './commands.js';
+import { fromCommand, requestInputEvent, toCommand } from './commands.js';
 import {
   InvalidArgumentError,
   InvalidTransitionError,
@@ -352,9 +352,10 @@ export class TaskManager {
       const found = await this.#find(id);
       throw new InvalidTransitionError(id, found.state, `task.${command.method}`);
     }
-    const event = fromCommand(command, this.#clock.now(), () => `r${++live.asked}`);
-    if (event.type === 'task.respond' && !live.actor.getSnapshot().can(event)) return live.snapshot;
-    return this.#dispatch(id, event);
+    return this.#dispatch(
+      id,
+      fromCommand(command, this.#clock.now(), () => `r${++live.asked}`),
+    );
   }
 
   /** Another process's change or deletion; the echo of this process's own changes is dropped. */
@@ -638,10 +639,7 @@ export class TaskManager {
         `Expected \`answers\` to be an object of answers by request key, got ${describe(answers)}`,
       );
     }
-    const event: TaskEvent = { type: 'task.respond', answers: { ...answers }, at: this.#clock.now() };
-    const live = this.#live.get(id);
-    if (live !== undefined && !live.actor.getSnapshot().can(event)) return live.snapshot;
-    return this.#dispatch(id, event);
+    return this.#dispatch(id, { type: 'task.respond', answers: { ...answers }, at: this.#clock.now() });
   }
 
   /** Answers every open input request of a task with `message`, which becomes its message. */
@@ -819,7 +817,7 @@ export class TaskManager {
     const live = [...this.#live.values()];
     live.sort((a, b) => Number(a.snapshot.state !== 'pending') - Number(b.snapshot.state !== 'pending'));
     this.#batch(() => {
-      for (const task of live) this.#send(task, { type: 'task.cancel', reason: 'disposed', at });
+      for (const task of live) task.actor.send({ type: 'task.cancel', reason: 'disposed', at });
       this.#registry.send({ type: 'registry.dispose', at });
     });
     // From inside a callback, an actor busy with an event takes the cancel after it: wait for that.
@@ -1048,6 +1046,8 @@ export class TaskManager {
   #dispatch(id: string, event: TaskEvent): MaybePromise<TaskSnapshot> {
     const live = this.#live.get(id);
     if (live === undefined) return this.#elsewhere(id, event);
+    // Answers to no open request change nothing: the answer is the task as it is.
+    if (event.type === 'task.respond' && !live.actor.getSnapshot().can(event)) return live.snapshot;
     const ref = event.ref ?? ++this.#ref;
     const capture: Capture = { ref, snapshot: undefined, settle: undefined };
     const outer = this.#capture;
@@ -1104,26 +1104,14 @@ export class TaskManager {
   }
 
   #requestEvent(live: Live | undefined, options: InputRequest | undefined): TaskEvent {
-    assertOptions('options', options, ['need', 'message', 'request']);
-    const need = options?.need === undefined ? 'input' : options.need;
-    if (need !== 'input' && need !== 'auth') {
-      throw new InvalidArgumentError(`Expected \`need\` to be \`input\` or \`auth\`, got ${describe(need)}`);
-    }
-    assertOptionalString('message', options?.message);
-    const request = options?.request === undefined ? undefined : toData('request', options.request);
     // Only a live task can take a request; a finished one refuses it in #dispatch, whatever its key.
-    const key = live === undefined ? 'r0' : `r${++live.asked}`;
-    return { type: 'task.requestInput', key, need, message: options?.message, request, at: this.#clock.now() };
-  }
-
-  /** Sends an event no call waits for: one its chart may refuse (a late cancel), quietly. */
-  #send(live: Live, event: TaskEvent): void {
-    live.actor.send(event);
+    return requestInputEvent(options, this.#clock.now(), () => (live === undefined ? 'r0' : `r${++live.asked}`));
   }
 
   #cancelQuietly(id: string, reason: string): void {
     const live = this.#live.get(id);
-    if (live !== undefined) this.#send(live, { type: 'task.cancel', reason, at: this.#clock.now(), ref: ++this.#ref });
+    // No call waits for it, and the chart may refuse it (the task ended meanwhile): quietly.
+    if (live !== undefined) live.actor.send({ type: 'task.cancel', reason, at: this.#clock.now() });
   }
 
   #listen(live: Live, listener: Listener): void {

@@ -117,10 +117,8 @@ export class StoreWriter {
 
   /** Queues a task's snapshot for the store, behind its earlier ones. */
   save(task: TaskSnapshot): void {
-    const chain = this.#chains.get(task.id);
-    if (chain !== undefined) {
-      chain.latest = task;
-      if (this.#options.everySnapshot === true) chain.queue.push(task);
+    if (this.#chains.has(task.id)) {
+      const chain = this.#chain(task);
       if (chain.writing === undefined && chain.retry === undefined && !chain.deleting) this.#write(chain);
       return;
     }
@@ -129,9 +127,7 @@ export class StoreWriter {
     try {
       answer = this.#options.store.save(task);
     } catch (error) {
-      const failed = this.#chain(task);
-      if (this.#options.everySnapshot === true) failed.queue.push(task);
-      this.#failed(failed, task.seq, error);
+      this.#failed(this.#chain(task), task.seq, error);
       return;
     }
     if (!isPromise(answer)) return;
@@ -222,9 +218,11 @@ export class StoreWriter {
     return isPromise(existing) ? existing.then(then) : then(existing);
   }
 
+  /** The task's chain, with `task` as its newest snapshot (and queued, with `everySnapshot`). */
   #chain(task: TaskSnapshot): Chain {
     const chain = this.#chainFor(task.id);
     chain.latest = task;
+    if (this.#options.everySnapshot === true) chain.queue.push(task);
     return chain;
   }
 
