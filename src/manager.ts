@@ -477,17 +477,7 @@ export class TaskManager {
         );
         return () => follow?.unsubscribe();
       }
-      let seq = -1;
-      const listener: Listener = (snapshot) => {
-        if (snapshot.seq <= seq) return;
-        seq = snapshot.seq;
-        subscriber.next(snapshot);
-        if (isTerminal(snapshot.state)) subscriber.complete();
-      };
-      this.#delivery.listen(task, listener);
-      // The current snapshot first, as one delivery: what the subscriber changes meanwhile queues behind it.
-      this.#delivery.batch(() => listener(task.snapshot));
-      return () => task.listeners?.delete(listener);
+      return this.#delivery.subscribe(task, subscriber);
     });
   }
 

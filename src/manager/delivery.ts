@@ -8,7 +8,7 @@
  * every reader sees changes in the order they happened and no reader is ever re-entered.
  * It may not change a task: it calls back `onFinal` once a local task's final change is out.
  */
-import { type Observable, Subject } from 'rxjs';
+import { type Observable, Subject, type Subscriber, type TeardownLogic } from 'rxjs';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 
 /** A reader of one task's changes. */
@@ -16,7 +16,12 @@ export type Listener = (snapshot: TaskSnapshot) => void;
 
 /** What delivery needs of a local task: the readers of its changes. */
 export interface Readers {
+  /** Internal readers (`wait`). */
   listeners: Set<Listener> | undefined;
+  /** `subscribe()`'s subscribers, made on the first: one `next` reaches them all, as a bare Subject does. */
+  subscribers: Subject<TaskSnapshot> | undefined;
+  /** The latest snapshot handed to the readers: where a new subscriber starts, so it skips nothing queued. */
+  delivered: TaskSnapshot;
 }
 
 /** One shape for all three kinds of delivery, so the loop stays monomorphic (it runs once per change). */
@@ -74,6 +79,20 @@ export class Delivery<Task extends Readers = Readers> {
     task.listeners.add(listener);
   }
 
+  /**
+   * Adds a subscriber to a live task: first the latest snapshot its readers got, as one delivery
+   * (what the subscriber changes meanwhile queues behind it), then every change after it, in order,
+   * completing after the final one. Changes queued but not yet delivered reach it in turn, so no
+   * `seq` is skipped or seen twice.
+   */
+  subscribe(task: Readers, subscriber: Subscriber<TaskSnapshot>): TeardownLogic {
+    if (task.subscribers === undefined) task.subscribers = new Subject();
+    // The subscriber itself, not a wrapper: RxJS adds a Subscriber to a Subject as it is.
+    const subscription = task.subscribers.subscribe(subscriber);
+    this.batch(() => subscriber.next(task.delivered));
+    return subscription;
+  }
+
   /** Runs `body` as part of one delivery: what it (or a reader it calls) queues is delivered after it. */
   batch(body: () => void): void {
     if (this.#delivering) {
@@ -116,10 +135,16 @@ export class Delivery<Task extends Readers = Readers> {
           if (this.#deletions.observed) this.#deletions.next(deleted as string);
           continue;
         }
-        if (task?.listeners !== undefined) for (const listener of task.listeners) listener(snapshot);
+        if (task !== undefined) {
+          task.delivered = snapshot;
+          if (task.listeners !== undefined) for (const listener of task.listeners) listener(snapshot);
+          task.subscribers?.next(snapshot);
+        }
         if (this.#changes.observed) this.#changes.next(snapshot);
         if (task !== undefined && isTerminal(snapshot.state)) {
           task.listeners = undefined;
+          task.subscribers?.complete();
+          task.subscribers = undefined;
           this.#onFinal(task as Task, snapshot);
         }
       }

@@ -248,6 +248,8 @@ export class LiveTasks {
       actor,
       snapshot: first,
       listeners: undefined,
+      subscribers: undefined,
+      delivered: first,
       detach: undefined,
       asked: 0,
       asks: undefined,
