@@ -183,8 +183,12 @@ export async function layoutStatechart(chart: StateNodeJSON, options: LayoutOpti
     const notes = stateNotes(node);
     const textWidth = Math.max(measure(node.key, true), ...notes.map((note) => measure(note.text, false)));
     const header = CHART_LINE_HEIGHT + 10 + notes.length * CHART_LINE_HEIGHT;
+    // An initial state opens its parent's first layer, as a reader starts there, with room for its dot.
     const margins = initialTargets.has(node.id)
-      ? { 'elk.margins': `[top=0,left=${INITIAL_ROOM},bottom=0,right=0]` }
+      ? {
+          'elk.margins': `[top=0,left=${INITIAL_ROOM},bottom=0,right=0]`,
+          'elk.layered.layering.layerConstraint': 'FIRST',
+        }
       : {};
     const children: ElkNode[] = [...node.states.map(build), ...(labelNodes.get(node.id) ?? [])];
     if (node.type === 'history')

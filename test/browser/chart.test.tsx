@@ -201,8 +201,10 @@ describe('the chart, drawn as Stately draws it', () => {
     [...svg.querySelectorAll(`[data-label-id="${id}"] text`)].map((node) => node.textContent);
 
   it('writes guards as ordered IF / ELSE IF / ELSE branches with their actions inside the pill', async () => {
-    const container = pane(1400);
-    const svg = await drawn(container, drawStatechart(container, kitchen, {}));
+    await page.viewport(1140, 900);
+    const container = pane(1100);
+    const split = { value: { cooking: { oven: 'baking', hob: 'boiling' } }, event: 'SPLIT', previous: 'idle' };
+    const svg = await drawn(container, drawStatechart(container, kitchen, split));
     expect(pill(svg, 'kitchen.idle:0')).toEqual(['ORDER', 'IF inStock', 'do charge', 'do notify']);
     expect(pill(svg, 'kitchen.idle:1')).toEqual(['ORDER', 'ELSE IF canOrder']);
     expect(pill(svg, 'kitchen.idle:2')).toEqual(['ORDER', 'ELSE']);
@@ -210,7 +212,13 @@ describe('the chart, drawn as Stately draws it', () => {
     expect(pill(svg, 'kitchen.cooking:0')).toEqual(['done: work']);
     expect(pill(svg, 'kitchen.cooking:1')).toEqual(['error: work']);
     expect(pill(svg, 'kitchen.cooking.hob.off:0')).toEqual(['always']);
+    // One pill, both of its arrows taken.
+    expect(takenIds(svg).sort()).toEqual(['kitchen.idle:3:0', 'kitchen.idle:3:1']);
     await screenshot('chart-kitchen', container);
+    const dark = pane(1100);
+    dark.style.colorScheme = 'dark';
+    await drawn(dark, drawStatechart(dark, kitchen, split));
+    await screenshot('chart-kitchen-dark', dark);
   });
 
   it('puts each pill on its own arrows, one pill for a transition with two targets', async () => {
