@@ -2,10 +2,10 @@ import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { createMachine } from 'xstate';
 import { drawStatechart, layoutStatechart, renderStatechart, type StatechartDrawing } from '../../src/chart.js';
 import { registryMachine, taskMachine, toJSON } from '../../src/index.js';
 import { StatechartView } from '../../src/react.js';
+import { kitchenChart as kitchen } from '../../stories/kitchen.js';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean;
@@ -13,40 +13,6 @@ declare global {
 globalThis.IS_REACT_ACT_ENVIRONMENT = true;
 
 const taskChart = toJSON(taskMachine);
-
-/** A machine with what Stately's editor draws and the task chart lacks. */
-const kitchen = toJSON(
-  createMachine({
-    id: 'kitchen',
-    initial: 'idle',
-    states: {
-      idle: {
-        description: 'Waiting for an order',
-        on: {
-          ORDER: [
-            { guard: 'inStock', target: 'cooking', actions: ['charge', 'notify'] },
-            { guard: 'canOrder', target: 'waiting' },
-            { target: 'closed' },
-          ],
-          SPLIT: { target: ['cooking.oven.baking', 'cooking.hob.boiling'] },
-        },
-      },
-      waiting: { after: { 5000: 'idle' } },
-      cooking: {
-        type: 'parallel',
-        invoke: { id: 'work', src: 'work', onDone: 'closed', onError: 'idle' },
-        states: {
-          oven: {
-            initial: 'cold',
-            states: { cold: { on: { HEAT: 'baking' } }, baking: {}, resume: { type: 'history', history: 'deep' } },
-          },
-          hob: { initial: 'off', states: { off: { always: 'boiling' }, boiling: { entry: 'stir', exit: 'drain' } } },
-        },
-      },
-      closed: { type: 'final' },
-    },
-  }),
-);
 
 /** The inspector's pane style, which shrank the chart to fit before. */
 const PANE_STYLE = '.pane svg { display: block; max-width: 100%; height: auto; }';
