@@ -40,10 +40,11 @@ function isAncestorOrSelf(parents: ReadonlyMap<string, string | undefined>, ance
 /** Whether two states can be active together: they lie in different regions of a parallel state. */
 function orthogonal(layout: ChartLayout, parents: ReadonlyMap<string, string | undefined>, a: string, b: string) {
   if (isAncestorOrSelf(parents, a, b) || isAncestorOrSelf(parents, b, a)) return false;
-  const kinds = new Map(layout.states.map((state) => [state.id, state.kind]));
+  const kinds = new Map<string, string>(layout.states.map((state) => [state.id, state.kind]));
+  kinds.set(layout.id, layout.kind);
   let common: string | undefined = parents.get(a);
   while (common !== undefined && !isAncestorOrSelf(parents, common, b)) common = parents.get(common);
-  return (common === layout.id ? undefined : kinds.get(common ?? '')) === 'parallel';
+  return common !== undefined && kinds.get(common) === 'parallel';
 }
 
 /**

@@ -66,6 +66,8 @@ export interface ChartTransition {
 /** A statechart laid out by ELK: boxes for states, pills for transitions, polylines for arrows. */
 export interface ChartLayout {
   readonly id: string;
+  /** The root's kind: `parallel` for a chart whose top states are regions. */
+  readonly kind: StateNodeKind;
   readonly width: number;
   readonly height: number;
   /** Every state, parents before their children. */
@@ -330,6 +332,7 @@ export async function layoutStatechart(chart: StateNodeJSON, options: LayoutOpti
   }
   return {
     id: chart.id,
+    kind: chart.type,
     width: laid.width ?? 0,
     height: laid.height ?? 0,
     states: [...states, ...initials],

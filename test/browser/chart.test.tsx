@@ -2,6 +2,7 @@ import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import { createMachine } from 'xstate';
 import { drawStatechart, layoutStatechart, renderStatechart, type StatechartDrawing } from '../../src/chart.js';
 import { registryMachine, taskMachine, toJSON } from '../../src/index.js';
 import { StatechartView } from '../../src/react.js';
@@ -228,6 +229,23 @@ describe('the chart, drawn as Stately draws it', () => {
       // Right beside it: the dot's centre within 30 px of the state's top left corner.
       expect(Math.hypot(initial.x + 5 - into.x, initial.y + 5 - into.y)).toBeLessThan(30);
     }
+  });
+
+  it('frames the regions of a parallel root, and lights a transition in each when one event moves both', async () => {
+    const both = createMachine({
+      id: 'both',
+      type: 'parallel',
+      states: {
+        a: { initial: 'x', states: { x: { on: { T: 'y' } }, y: {} } },
+        b: { initial: 'x', states: { x: { on: { T: 'y' } }, y: {} } },
+      },
+    });
+    const container = pane(600);
+    const value = { a: 'y', b: 'y' };
+    const svg = await drawn(container, drawStatechart(container, toJSON(both), { value, event: 'T' }));
+    expect(svg.querySelectorAll('.tt-region')).toHaveLength(2);
+    // The two sources lie in different regions: both fired, no `previous` needed.
+    expect(takenIds(svg)).toEqual(['both.a.x:0:0', 'both.b.x:0:0']);
   });
 
   it('gives every SVG its own marker ids', async () => {
