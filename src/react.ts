@@ -10,7 +10,8 @@ import {
 } from 'react';
 import type { Subscription } from 'rxjs';
 import type { StateValue } from 'xstate';
-import { drawStatechart, type StatechartDrawing } from './chart/render.js';
+import { type ChartHighlight, drawStatechart, type StatechartDrawing } from './chart/render.js';
+import type { ChartTheme } from './chart/theme.js';
 import type { StateNodeJSON } from './chartExport.js';
 import { InvalidArgumentError } from './errors.js';
 import type { ListFilter, TaskManager } from './manager.js';
@@ -344,42 +345,59 @@ export interface StatechartViewProps {
   readonly event?: string | undefined;
   /** The state value before `event`, to tell which transition it took (optional). */
   readonly previous?: StateValue | undefined;
+  /**
+   * Whose state is shown, such as the task id: when it changes, the view forgets the value it
+   * showed before, so reusing the view for another task never lights the old task's transition.
+   */
+  readonly subject?: string | undefined;
+  /** `light` or `dark`, or `auto` (the default) to follow the page's `color-scheme`. */
+  readonly theme?: ChartTheme | undefined;
   readonly className?: string | undefined;
 }
 
 /**
- * A statechart drawn as one: states as boxes, transitions as labelled arrows laid out by ELK,
- * parallel regions side by side, the active state of every region lit and the last transition
- * highlighted. The React face of `drawStatechart` (`tooltask/chart`), which draws the SVG; the
- * layout is computed once per chart object.
+ * A statechart drawn as one: states as boxes, each transition a pill (event, guard, actions) on
+ * its own arrow laid out by ELK, parallel regions in frames, the active state of every region
+ * lit, the events it can take now outlined and the last transition highlighted, in a view with
+ * zoom, fit and pan. The React face of `drawStatechart` (`tooltask/chart`), which draws the SVG;
+ * the layout is computed once per chart object.
  *
  * @example
  * ```tsx
+ * import type { StateValue } from 'xstate';
  * import { taskMachine, toJSON } from 'tooltask';
  * import { StatechartView } from 'tooltask/react';
  *
  * const chart = toJSON(taskMachine);
- * function Chart() {
- *   return <StatechartView chart={chart} value={{ running: { work: 'working', client: 'free' } }} event="task.start" />;
+ * function Chart({ id, value }: { id: string; value: StateValue }) {
+ *   return <StatechartView chart={chart} subject={id} value={value} event="task.start" />;
  * }
  * ```
  */
-export function StatechartView({ chart, value, event, previous, className }: StatechartViewProps): ReactNode {
+export function StatechartView({
+  chart,
+  value,
+  event,
+  previous,
+  subject,
+  theme,
+  className,
+}: StatechartViewProps): ReactNode {
   const container = useRef<HTMLDivElement>(null);
   const drawing = useRef<StatechartDrawing | undefined>(undefined);
-  const highlight = useRef({ value, event, previous });
-  highlight.current = { value, event, previous };
+  const highlight = useRef<ChartHighlight>({ value, event, previous, subject });
+  highlight.current = { value, event, previous, subject };
   useEffect(() => {
     if (container.current === null) return;
-    const drawn = drawStatechart(container.current, chart, highlight.current);
+    const drawn = drawStatechart(container.current, chart, highlight.current, { theme });
     drawing.current = drawn;
     return () => {
       drawn.destroy();
       drawing.current = undefined;
     };
-  }, [chart]);
+  }, [chart, theme]);
   // A state value is often a new object with the same content: compare what it says.
-  const key = `${JSON.stringify(value) ?? ''}|${event ?? ''}|${JSON.stringify(previous) ?? ''}`;
+  const key = JSON.stringify([value ?? null, event ?? null, previous ?? null, subject ?? null]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the highlight's content.
   useEffect(() => {
     drawing.current?.update(highlight.current);

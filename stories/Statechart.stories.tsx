@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { registryMachine, taskMachine, toJSON } from '../src/index.js';
 import { advance, runningDemo, SignalState, steps, TimeControls } from './demo.js';
+import { kitchenChart } from './kitchen.js';
 import { LiveStatechart, Statechart } from './Statechart.js';
 import { LiveTaskCard } from './TaskCard.js';
 
@@ -151,5 +152,47 @@ export const Registry: Story = {
   args: { chart: toJSON(registryMachine), value: 'open' },
   play: async ({ canvasElement }) => {
     await expect(await lit(canvasElement)).toEqual(['registry.open']);
+  },
+};
+
+/** The pills of a drawn chart, by id: their lines of text. */
+function pills(canvasElement: HTMLElement): Record<string, string[]> {
+  return Object.fromEntries(
+    [...canvasElement.querySelectorAll('[data-label-id]')].map((pill) => [
+      pill.getAttribute('data-label-id') ?? '',
+      [...pill.querySelectorAll('text')].map((line) => line.textContent ?? ''),
+    ]),
+  );
+}
+
+/** One transition into both regions (`SPLIT`): one pill, two arrows taken. */
+export const StatelyFeatures: Story = {
+  args: {
+    chart: kitchenChart,
+    value: { cooking: { oven: 'baking', hob: 'boiling' } },
+    event: 'SPLIT',
+    previous: 'idle',
+  },
+  play: async ({ canvasElement }) => {
+    await lit(canvasElement);
+    const drawn = pills(canvasElement);
+    await expect(drawn['kitchen.idle:1']).toEqual(['ORDER', 'ELSE IF canOrder']);
+    await expect(drawn['kitchen.waiting:0']).toEqual(['after 5 sec']);
+    await expect(drawn['kitchen.cooking:0']).toEqual(['done: work']);
+    const taken = [...canvasElement.querySelectorAll('.tt-transition[data-taken="true"]')];
+    await expect(taken.map((arrow) => arrow.getAttribute('data-target'))).toEqual([
+      'kitchen.cooking.oven.baking',
+      'kitchen.cooking.hob.boiling',
+    ]);
+  },
+};
+
+/** The dark theme: the chart's CSS variables take their dark values. */
+export const Dark: Story = {
+  args: { chart: kitchenChart, value: 'idle', theme: 'dark' },
+  play: async ({ canvasElement }) => {
+    await lit(canvasElement);
+    const box = canvasElement.querySelector('[data-state-id="kitchen.waiting"] .tt-box') as Element;
+    await expect(getComputedStyle(box).fill).toBe('rgb(30, 41, 59)');
   },
 };

@@ -336,17 +336,17 @@ describe('StatechartView', () => {
       node.getAttribute('data-state-id'),
     );
     expect(boxes).toEqual(['task.complete', 'task.failed', 'task.cancelled']);
-    // Labelled arrows, one per transition target.
-    const labels = [...container.querySelectorAll('.tt-transition text')].map((node) => node.textContent);
-    expect(labels).toContain('task.start [hasWork]');
-    expect(labels).toContain('task.timeout');
-    // Parallel regions side by side, split by a dashed divider.
+    // A pill per transition: its event, guard branch and actions.
+    const pill = (id: string) =>
+      [...container.querySelectorAll(`[data-label-id="${id}"] text`)].map((node) => node.textContent);
+    expect(pill('task.pending:0')).toEqual(['task.start', 'IF hasWork', 'do recordStart']);
+    expect(pill('task.running.work.working:0')).toEqual(['task.timeout', 'do recordTimeout']);
+    // Parallel regions side by side, each in its own frame.
     const work = container.querySelector('[data-state-id="task.running.work"] text') as SVGTextElement;
     const client = container.querySelector('[data-state-id="task.running.client"] text') as SVGTextElement;
     expect(work.getBBox().x).toBeLessThan(client.getBBox().x);
-    expect(Math.abs(work.getBBox().y - client.getBBox().y)).toBeLessThan(40);
-    expect(container.querySelectorAll('.tt-divider')).toHaveLength(1);
-    expect(container.querySelectorAll('circle')).toHaveLength(3);
+    expect(container.querySelectorAll('.tt-region')).toHaveLength(2);
+    expect(container.querySelectorAll('circle.tt-initial')).toHaveLength(3);
 
     render(
       <StatechartView
@@ -363,7 +363,7 @@ describe('StatechartView', () => {
       'task.running.client',
       'task.running.client.free',
     ]);
-    const taken = [...container.querySelectorAll('[data-taken="true"]')].map((node) =>
+    const taken = [...container.querySelectorAll('.tt-transition[data-taken="true"]')].map((node) =>
       node.getAttribute('data-transition-id'),
     );
     expect(taken).toEqual(['task.pending:0:0']);
