@@ -16,7 +16,7 @@ import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertDuration, assertOptions, describe } from '../validate.js';
 import { bindingOf, findTask } from './binding.js';
-import { type McpStatus, statusOf, toToolResult } from './mcpShared.js';
+import { errorData, type McpStatus, statusOf, toToolResult, ttlFromCreation } from './mcpShared.js';
 import { type McpFetch, withTaskRoutes } from './mcpTaskHttp.js';
 import { declaresTasks, isRecord, missingCapabilityError, TASKS_EXTENSION } from './mcpTaskWire.js';
 
@@ -335,8 +335,6 @@ export class McpTasks {
   task(snapshot: TaskSnapshot): McpTaskV2 {
     const binding = bindingOf<TasksBinding>(snapshot, TASKS_EXTENSION);
     const pollIntervalMs = binding?.pollInterval ?? this.#pollInterval;
-    const retention = snapshot.ttl ?? Number.POSITIVE_INFINITY;
-    const ended = snapshot.completedAt ?? Math.max(this.#clock.now(), snapshot.updatedAt);
     const status = toMcpTaskStatus(snapshot);
     const statusMessage =
       snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
@@ -346,7 +344,7 @@ export class McpTasks {
       ...(statusMessage === undefined ? {} : { statusMessage }),
       createdAt: new Date(snapshot.createdAt).toISOString(),
       lastUpdatedAt: new Date(snapshot.updatedAt).toISOString(),
-      ttlMs: Number.isFinite(retention) ? Math.round(ended - snapshot.createdAt + retention) : null,
+      ttlMs: ttlFromCreation(snapshot, this.#clock.now()),
       pollIntervalMs,
     };
   }
@@ -490,10 +488,21 @@ function isInputRequest(value: unknown): value is McpInputRequest {
   return typeof value === 'object' && value !== null && typeof (value as { method?: unknown }).method === 'string';
 }
 
-/** What a failure is on the wire: a thrown JSON-RPC error keeps its code, anything else is `-32603`. */
+/**
+ * What a failure is on the wire: a thrown JSON-RPC error keeps its code and data; anything else is
+ * `-32603`, with tooltask's error code (or any string `code`) in `data`, e.g. `{ code: 'TASK_LOST' }`
+ * for a task whose owner died.
+ *
+ * @example
+ * ```ts
+ * import { TaskTimeoutError } from 'tooltask';
+ * import { toJsonRpcError } from 'tooltask/mcp-tasks';
+ * toJsonRpcError(new TaskTimeoutError('a', 1000)).data; // { code: 'TASK_TIMEOUT' }
+ * ```
+ */
 export function toJsonRpcError(error: Error | undefined): McpJsonRpcError {
   const code = (error as { code?: unknown } | undefined)?.code;
-  const data = (error as { data?: unknown } | undefined)?.data;
+  const data = errorData(error);
   return {
     code: typeof code === 'number' && Number.isInteger(code) ? code : INTERNAL_ERROR,
     message: error?.message ?? 'Task failed',

@@ -194,6 +194,20 @@ describe('MCP Tasks extension (2026-07-28) served by tooltask', () => {
       });
     });
 
+    it('puts tooltask’s error code in the failed error’s data, for a client to branch on', async () => {
+      const { call, tools } = setup();
+      tools.mcpTasks.tool('slow', { timeout: 5 }, async (_args, { signal }) => {
+        await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        return { content: [] };
+      });
+      const { taskId } = await start(call, 'slow');
+      await settled(tools, taskId);
+      expect((await call('tasks/get', { taskId })).result).toMatchObject({
+        status: 'failed',
+        error: { code: -32603, message: expect.stringContaining('timed out'), data: { code: 'TASK_TIMEOUT' } },
+      });
+    });
+
     it('MUST answer a cancelled task with status cancelled', async () => {
       const { call, tools } = setup();
       const { taskId } = await start(call, 'hold');
