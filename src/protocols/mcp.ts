@@ -578,7 +578,12 @@ function serveTaskList(server: McpServer, store: McpTaskStore): void {
   });
 }
 
-/** Forwards a task's progress and end to the client that created it. */
+/**
+ * Forwards a task's progress and end to the client that created it, where the client can still
+ * receive them after the call returned: through the `tasks/result` stream on a server with a
+ * `taskMessageQueue` (the SDK queues them), else on the session's standalone stream (the
+ * Streamable HTTP GET stream).
+ */
 function announce(server: McpServer, store: McpTaskStore, taskId: string, extra: CreateTaskRequestHandlerExtra): void {
   const progressToken = extra._meta?.progressToken;
   let sent = 0;
@@ -591,9 +596,17 @@ function announce(server: McpServer, store: McpTaskStore, taskId: string, extra:
     };
   });
   unread.set(taskId, { read, resolve });
+  // Not `extra.sendNotification`: it answers on the tools/call's own stream, which over Streamable
+  // HTTP closed when CreateTaskResult went out ("No connection established for request ID").
   const send = (notification: Parameters<typeof extra.sendNotification>[0]) => {
-    // The client may be gone; its loss must not become an unhandled rejection here.
-    extra.sendNotification(notification).catch(() => {});
+    server.server
+      .notification(notification, { relatedTask: { taskId } })
+      .catch((error: unknown) => {
+        if (!isUnqueued(error)) throw error;
+        return server.server.notification(notification);
+      })
+      // The client may be gone; its loss must not become an unhandled rejection here.
+      .catch(() => {});
   };
   // The spec: every message related to a task carries its id under `related-task`.
   const _meta = { [RELATED_TASK_META_KEY]: { taskId } };
@@ -626,6 +639,11 @@ function announce(server: McpServer, store: McpTaskStore, taskId: string, extra:
   });
 }
 
+/** Whether the SDK refused to queue a task's message: the server has no `taskMessageQueue`. */
+function isUnqueued(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Cannot enqueue task message');
+}
+
 /** The result schemas of the requests a task may put to its client in 2025-11-25. */
 const INPUT_RESULTS = {
   'elicitation/create': ElicitResultSchema,
@@ -655,7 +673,7 @@ function ask(server: McpServer, store: McpTaskStore, taskId: string, request: Ta
   const queued = server.server.request({ method, params } as never, schema, { relatedTask: related });
   queued
     .catch((error: unknown) => {
-      if (!(error instanceof Error) || !error.message.startsWith('Cannot enqueue task message')) throw error;
+      if (!isUnqueued(error)) throw error;
       const _meta = { ...(params._meta as object | undefined), [RELATED_TASK_META_KEY]: related };
       return (unread.get(taskId)?.read ?? Promise.resolve()).then(() =>
         server.server.request({ method, params: { ...params, _meta } } as never, schema),
