@@ -137,6 +137,17 @@ function callAsTask(
   });
 }
 
+/** Connects `client` to `server` in process; both close after the test. */
+async function link(server: McpServer, client: Client): Promise<void> {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+}
+
 async function mcpErrorOf(promise: Promise<unknown>): Promise<McpError> {
   const error = await promise.then(
     () => undefined,
@@ -463,13 +474,7 @@ describe('McpTaskStore with the real MCP client and server', () => {
       asked.push(request.params);
       return { action: 'accept', content: { name: 'Luca' } };
     });
-    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverTransport);
-    await client.connect(clientTransport);
-    cleanups.push(async () => {
-      await client.close();
-      await server.close();
-    });
+    await link(server, client);
     const { task } = await callAsTask(client, 'greet', {});
     await expect.poll(async () => (await client.experimental.tasks.getTask(task.taskId)).status).toBe('input_required');
     const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
@@ -517,13 +522,7 @@ describe('McpTaskStore with the real MCP client and server', () => {
       return { content: [] };
     });
     const client = new Client({ name: 'test-client', version: '1.0.0' });
-    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverTransport);
-    await client.connect(clientTransport);
-    cleanups.push(async () => {
-      await client.close();
-      await server.close();
-    });
+    await link(server, client);
     const { task } = await callAsTask(client, 'slow', {});
     const error = await mcpErrorOf(client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema));
     expect(error.code).toBe(ErrorCode.InternalError);
@@ -550,13 +549,7 @@ describe('McpTaskStore with the real MCP client and server', () => {
       setTimeout(() => void extra.taskStore?.storeTaskResult(task.taskId, 'completed', answer), 5);
       return { task };
     });
-    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverTransport);
-    await client.connect(clientTransport);
-    cleanups.push(async () => {
-      await client.close();
-      await server.close();
-    });
+    await link(server, client);
     const messages = [];
     for await (const message of server.server.experimental.tasks.elicitInputStream(
       { mode: 'form', message: 'name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } },

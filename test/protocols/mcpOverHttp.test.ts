@@ -74,6 +74,10 @@ describe('McpTaskStore over Streamable HTTP, with the client in another process'
       [1, 2, 3, 4, 5].map((step) => [step / 5, 1, `step ${step} of 5`]),
     );
     expect(statuses[0]).toMatchObject({ taskId, status: 'completed', _meta: { [RELATED_TASK_META_KEY]: { taskId } } });
+    // Over the wire too, an error says its code once.
+    const error = await client.experimental.tasks.listTasks('not-a-cursor').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: -32602 });
+    expect(String((error as Error).message).match(/MCP error/g)).toHaveLength(1);
   }, 30_000);
 
   it('with a taskMessageQueue, delivers them on the tasks/result stream, the spec’s way', async () => {
