@@ -2,19 +2,33 @@
 // extension (io.modelcontextprotocol/tasks), served over Streamable HTTP on 127.0.0.1, and the
 // official requester (@modelcontextprotocol/ext-tasks) driving it: a task with a result, a task that
 // asks its client a question (tasks/update), a cancelled one, and a subscriptions/listen stream.
-// Run: npx tsx examples/mcp-tasks-server.ts            (demo, then exit)
-//      npx tsx examples/mcp-tasks-server.ts --serve    (keep serving on http://127.0.0.1:3000/mcp)
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// It also serves the fixtures the MCP conformance suite's tasks-* scenarios call (greet, slow_compute,
+// failing_job, protocol_error_job, confirm_delete, multi_input, test_tool_with_task): npm test runs
+// every tasks-* scenario against it (test/protocols/mcpConformance.test.ts).
+// Run: npx tsx examples/mcp-tasks-server.ts                      (demo, then exit)
+//      npx tsx examples/mcp-tasks-server.ts --serve [--port N]   (keep serving on http://127.0.0.1:3000/mcp;
+//                                                                 --port 0 picks a free port)
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createTaskSessionFromClient, resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
-import { type AuthInfo, createMcpHandler, McpServer } from '@modelcontextprotocol/server';
+import {
+  type AuthInfo,
+  acceptedContent,
+  createMcpHandler,
+  inputRequired,
+  McpServer,
+  ProtocolError,
+} from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { createTaskManager } from '../src/index.js';
-import { type McpFetch, McpTasks } from '../src/protocols/mcpTasks.js';
+import { McpTasks, toNodeListener } from '../src/protocols/mcpTasks.js';
 
 const PROTOCOL_VERSION = '2026-07-28';
 const serveOnly = process.argv.includes('--serve');
+const portArg = process.argv.indexOf('--port');
+const port = portArg === -1 ? 3000 : Number(process.argv[portArg + 1]);
 
 const tasks = createTaskManager();
 const mcpTasks = new McpTasks(tasks, { pollInterval: 50, retention: 10 * 60_000 });
@@ -33,7 +47,7 @@ mcpTasks.tool(
   },
 );
 
-mcpTasks.tool('greet', { description: 'Asks your name, then greets you' }, async (_args, { ask }) => {
+mcpTasks.tool('ask_name', { description: 'Asks your name, then greets you' }, async (_args, { ask }) => {
   const answer = await ask<{ action: string; content?: { name?: string } }>({
     request: {
       method: 'elicitation/create',
@@ -47,22 +61,85 @@ mcpTasks.tool('greet', { description: 'Asks your name, then greets you' }, async
   return { content: [{ type: 'text', text: `Hello, ${answer.content?.name ?? 'stranger'}!` }] };
 });
 
+// The conformance fixtures run as tasks.
+const nameSchema = { type: 'object' as const, properties: { name: { type: 'string' as const } }, required: ['name'] };
+mcpTasks.tool(
+  'slow_compute',
+  {
+    description: 'Sleeps `seconds`, then answers; a plain call without the extension gets the result',
+    inputSchema: z.object({ seconds: z.number().min(0), label: z.string().optional() }),
+    taskSupport: 'optional',
+  },
+  async ({ seconds, label }, { signal }) => {
+    await sleep(seconds * 1000, undefined, { signal });
+    return { content: [{ type: 'text', text: `computed ${label ?? 'it'} in ${seconds} s` }] };
+  },
+);
+mcpTasks.tool('failing_job', { description: 'Reports a tool error after a while' }, async (_args, { signal }) => {
+  await sleep(500, undefined, { signal });
+  return { content: [{ type: 'text', text: 'the job failed' }], isError: true };
+});
+mcpTasks.tool('protocol_error_job', { description: 'Fails with a JSON-RPC error' }, async () => {
+  throw new ProtocolError(-32603, 'The job crashed');
+});
+mcpTasks.tool(
+  'confirm_delete',
+  { description: 'Asks before deleting `filename`', inputSchema: z.object({ filename: z.string() }) },
+  async ({ filename }, { ask }) => {
+    const answer = await ask<{ action: string; content?: { confirm?: boolean } }>({
+      request: {
+        method: 'elicitation/create',
+        params: {
+          mode: 'form',
+          message: `Delete ${filename}?`,
+          requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean' } } },
+        },
+      },
+    });
+    const deleted = answer.action === 'accept' && answer.content?.confirm !== false;
+    return { content: [{ type: 'text', text: deleted ? `deleted ${filename}` : `kept ${filename}` }] };
+  },
+);
+mcpTasks.tool('multi_input', { description: 'Asks two questions at once' }, async (_args, { ask }) => {
+  const question = (message: string) =>
+    ask<{ content?: { name?: string } }>({
+      request: { method: 'elicitation/create', params: { mode: 'form', message, requestedSchema: nameSchema } },
+    });
+  const [first, second] = await Promise.all([question('First name?'), question('Second name?')]);
+  return { content: [{ type: 'text', text: `${first.content?.name} and ${second.content?.name}` }] };
+});
+
 const handler = createMcpHandler(() => {
   const server = new McpServer({ name: 'tooltask-tasks-example', version: '1.0.0' });
   mcpTasks.serve(server);
+  server.registerTool(
+    'greet',
+    { description: 'Greets at once, no task', inputSchema: z.object({ name: z.string() }) },
+    ({ name }) => ({ content: [{ type: 'text', text: `Hello, ${name}!` }] }),
+  );
+  // Gathers a name with multi-round-trip results first (no task yet), then escalates to a task.
+  server.registerTool('test_tool_with_task', { description: 'Asks your name, then works on it' }, async (ctx) => {
+    const name = acceptedContent<{ name?: string }>(ctx.mcpReq.inputResponses, 'user_name')?.name;
+    if (name === undefined) {
+      return inputRequired({
+        inputRequests: { user_name: inputRequired.elicit({ message: 'Your name?', requestedSchema: nameSchema }) },
+      });
+    }
+    return mcpTasks.run(ctx, async () => ({ content: [{ type: 'text', text: `Hello, ${name}!` }] }));
+  });
   return server;
 });
 const fetch = mcpTasks.fetch(handler);
 
 // A real server verifies a bearer token here (e.g. the SDK's requireBearerAuth); the example
 // trusts the token as the principal's name, to show that tasks belong to whoever created them.
-function authOf(req: IncomingMessage): { authInfo?: AuthInfo } {
+function authOf(req: IncomingMessage): AuthInfo | undefined {
   const token = req.headers.authorization?.replace(/^Bearer /, '');
-  return token === undefined ? {} : { authInfo: { token, clientId: token, scopes: [] } };
+  return token === undefined ? undefined : { token, clientId: token, scopes: [] };
 }
 
-const http = createServer((req, res) => void serveNode(fetch, req, res));
-await new Promise<void>((resolve) => http.listen(serveOnly ? 3000 : 0, '127.0.0.1', resolve));
+const http = createServer(toNodeListener(fetch, { authInfo: authOf }));
+await new Promise<void>((resolve) => http.listen(serveOnly ? port : 0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
 console.log(`MCP Tasks server on ${url}`);
 
@@ -120,7 +197,7 @@ async function demo(): Promise<void> {
   console.log(`  ${counted.kind}: ${JSON.stringify(resultFromTaskOutcome((await counted.settle()).outcome))}`);
 
   console.log('2. a task that asks its client (input_required, answered with tasks/update)');
-  const greeted = await session.callTool('greet', {});
+  const greeted = await session.callTool('ask_name', {});
   console.log(`  ${JSON.stringify(resultFromTaskOutcome((await greeted.settle()).outcome))}`);
 
   console.log('3. a task cancelled mid-way: the work signal aborts');
@@ -156,22 +233,4 @@ async function demo(): Promise<void> {
 
 function headersOf(init: RequestInit | undefined): Record<string, string> {
   return Object.fromEntries(new Headers(init?.headers));
-}
-
-/** Serves a web-standard fetch handler on node:http (what `@modelcontextprotocol/node` does). */
-async function serveNode(serve: McpFetch, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const aborted = new AbortController();
-  res.on('close', () => aborted.abort());
-  const request = new Request(`http://${req.headers.host}${req.url}`, {
-    method: req.method ?? 'GET',
-    headers: Object.entries(req.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])),
-    signal: aborted.signal,
-    ...(chunks.length === 0 ? {} : { body: Buffer.concat(chunks) }),
-  });
-  const response = await serve(request, authOf(req));
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  if (response.body !== null) for await (const chunk of response.body) res.write(chunk);
-  res.end();
 }

@@ -12,6 +12,7 @@ import {
   ElicitResultSchema,
   ErrorCode,
   GetTaskPayloadRequestSchema,
+  ListTasksRequestSchema,
   McpError,
   RELATED_TASK_META_KEY,
   type Request,
@@ -26,7 +27,7 @@ import { isTerminal, type TaskAwaiting, type TaskInputRequest, type TaskSnapshot
 import { assertDuration, describe, MAX_TASK_ID_LENGTH } from '../validate.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
 import { type CursorSeal, createCursorSeal } from './cursorSeal.js';
-import { statusOf, toToolResult } from './mcpShared.js';
+import { errorData, statusOf, toToolResult, ttlFromCreation } from './mcpShared.js';
 import { scanPage } from './scan.js';
 
 /** The MCP task status a tooltask state maps to (MCP 2025-11-25 `Task.status`). */
@@ -69,6 +70,11 @@ export interface McpRunOptions {
 interface McpBinding {
   readonly sessionId: string | undefined;
   readonly pollInterval: number;
+  /**
+   * The request the task answers (`tools/call`, `elicitation/create`, `sampling/createMessage`...):
+   * only a tool call's result is a `CallToolResult`. Absent on tasks stored before it was kept.
+   */
+  readonly method?: string;
 }
 
 /**
@@ -115,8 +121,12 @@ export function toMcpStatus(state: TaskState, awaiting?: TaskAwaiting): McpTaskS
 /**
  * Maps a tooltask snapshot to an MCP 2025-11-25 `Task`.
  *
- * Times become ISO strings, a kept-forever task (`ttl` undefined) gets `ttl: null`, a failed task's
- * error message becomes its `statusMessage`, and `pollInterval` is the one the task was created with.
+ * Times become ISO strings, a failed task's error message becomes its `statusMessage`, and
+ * `pollInterval` is the one the task was created with. `ttl` is what 2025-11-25 means by it, ms from
+ * creation: tooltask keeps a task for its retention after it ends and never evicts a working one, so
+ * an ended task says `completedAt − createdAt + retention`, a working one `updatedAt − createdAt +
+ * retention` (the retention at creation, growing with each update: the task is kept at least that
+ * long), and a kept-forever task `null`.
  *
  * @example
  * ```ts
@@ -134,7 +144,7 @@ export function toMcpTask(snapshot: TaskSnapshot, options?: { readonly pollInter
   return {
     taskId: snapshot.id,
     status: toMcpStatus(snapshot.state, snapshot.awaiting),
-    ttl: snapshot.ttl ?? null,
+    ttl: ttlFromCreation(snapshot),
     createdAt: new Date(snapshot.createdAt).toISOString(),
     lastUpdatedAt: new Date(snapshot.updatedAt).toISOString(),
     ...(pollInterval === undefined ? {} : { pollInterval }),
@@ -151,7 +161,8 @@ export function toMcpTask(snapshot: TaskSnapshot, options?: { readonly pollInter
  *   `run()` work's `AbortSignal` aborts. Cancelling a finished task is `-32602` (Invalid params),
  *   and a cancelled task stays cancelled.
  * - The MCP `ttl` becomes the tooltask task's retention, which only counts once the task has ended:
- *   a working task is never evicted.
+ *   a working task is never evicted. The `ttl` a `Task` reports counts from creation, as the spec
+ *   says (see `toMcpTask`).
  * - A task belongs to the session that created it (the SDK passes the transport's `sessionId`):
  *   another session gets "not found" for it and never sees it in `tasks/list`. Tasks created
  *   without a session are visible to session-less callers only.
@@ -215,7 +226,8 @@ export class McpTaskStore implements TaskStore {
 
   /**
    * Runs `work` as a tooltask task bound to an MCP session and answers its MCP `Task`: the way a
-   * tool's work becomes cancellable. `registerTaskTool` calls it for you.
+   * tool's work becomes cancellable. `registerTaskTool` calls it for you. A result with
+   * `isError: true` fails the task (2025-11-25), and `tasks/result` answers with that result.
    *
    * @example
    * ```ts
@@ -231,23 +243,28 @@ export class McpTaskStore implements TaskStore {
    * ```
    */
   async run(work: TaskWork<CallToolResult>, options: McpRunOptions = {}): Promise<Task> {
-    const snapshot = await this.#manager.run(work, {
-      ...this.#createOptions(options),
+    const snapshot = await this.#manager.run(failOnToolError(work), {
+      ...this.#createOptions(options, 'tools/call'),
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     });
     return this.#toTask(snapshot);
   }
 
-  /** Creates a task driven by `storeTaskResult` and `updateTaskStatus` (the SDK's `extra.taskStore.createTask`). */
+  /**
+   * Creates a task driven by `storeTaskResult` and `updateTaskStatus` (the SDK's
+   * `extra.taskStore.createTask`), for the request it answers: a `tools/call` on a server, an
+   * `elicitation/create` or `sampling/createMessage` on a client.
+   */
   async createTask(
     taskParams: CreateTaskOptions,
     _requestId: RequestId,
-    _request: Request,
+    request: Request,
     sessionId?: string,
   ): Promise<Task> {
+    const method = typeof request?.method === 'string' ? request.method : undefined;
     const snapshot = await this.#manager.create(
       crypto.randomUUID(),
-      this.#createOptions({ sessionId, ttl: taskParams.ttl, pollInterval: taskParams.pollInterval }),
+      this.#createOptions({ sessionId, ttl: taskParams.ttl, pollInterval: taskParams.pollInterval }, method),
     );
     return this.#toTask(snapshot);
   }
@@ -276,8 +293,11 @@ export class McpTaskStore implements TaskStore {
   }
 
   /**
-   * The task's result once it has ended, waiting for the end if needed (`manager.wait`). A failed
-   * task answers with its `isError` result; a cancelled one has none (`-32602`).
+   * The task's result once it has ended, waiting for the end if needed (`manager.wait`). A tool
+   * call's result is a `CallToolResult`; any other request's (an elicitation's, a sampling's) is
+   * returned as it was stored. A failed task answers with its `isError` result, or, when tooltask
+   * failed it (`TASK_LOST`, `TASK_TIMEOUT`...), with a `-32603` error whose `data` is `{ code }`; a
+   * cancelled one has none (`-32602`).
    */
   getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
     return this.result(taskId, { sessionId });
@@ -297,13 +317,17 @@ export class McpTaskStore implements TaskStore {
       : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
     switch (snapshot.state) {
       case 'complete':
-        return toToolResult(snapshot.result) as Result;
-      case 'failed':
-        return snapshot.error instanceof McpToolError
-          ? snapshot.error.result
-          : { content: [{ type: 'text', text: snapshot.error?.message ?? 'failed' }], isError: true };
+        return isToolTask(snapshot) ? (toToolResult(snapshot.result) as Result) : (snapshot.result as Result);
+      case 'failed': {
+        if (snapshot.error instanceof McpToolError) return snapshot.error.result;
+        const data = errorData(snapshot.error);
+        if (data !== undefined) {
+          throw mcpError(ErrorCode.InternalError, snapshot.error?.message ?? 'Task failed', data);
+        }
+        return { content: [{ type: 'text', text: snapshot.error?.message ?? 'failed' }], isError: true };
+      }
       default:
-        throw new McpError(
+        throw mcpError(
           ErrorCode.InvalidParams,
           `Expected task \`${taskId}\` to have completed or failed, got \`${toMcpStatus(snapshot.state)}\`: it has no result`,
         );
@@ -323,7 +347,7 @@ export class McpTaskStore implements TaskStore {
   ): Promise<void> {
     const snapshot = await this.#visible(taskId, sessionId);
     if (isTerminal(snapshot.state)) {
-      throw new McpError(
+      throw mcpError(
         ErrorCode.InvalidParams,
         `Expected a working task, got task \`${taskId}\` in terminal status \`${toMcpStatus(snapshot.state)}\``,
       );
@@ -355,7 +379,7 @@ export class McpTaskStore implements TaskStore {
     const scope = sessionId ?? '';
     const after = cursor === undefined ? undefined : await this.#cursors.open(cursor, scope);
     if (cursor !== undefined && after === undefined) {
-      throw new McpError(ErrorCode.InvalidParams, 'Expected a `cursor` from a previous tasks/list of this session');
+      throw mcpError(ErrorCode.InvalidParams, 'Expected a `cursor` from a previous tasks/list of this session');
     }
     const page = await scanPage(
       this.#manager,
@@ -368,7 +392,7 @@ export class McpTaskStore implements TaskStore {
       : { tasks, nextCursor: await this.#cursors.seal(page.nextCursor, scope) };
   }
 
-  #createOptions(options: McpRunOptions) {
+  #createOptions(options: McpRunOptions, method: string | undefined) {
     const { sessionId, pollInterval = this.#pollInterval } = options;
     if (sessionId !== undefined && typeof sessionId !== 'string') {
       throw new InvalidArgumentError(`Expected \`sessionId\` to be a string, got ${describe(sessionId)}`);
@@ -377,7 +401,7 @@ export class McpTaskStore implements TaskStore {
     let ttl = options.ttl === undefined ? this.#defaultTtl : options.ttl;
     if (ttl !== null) assertDuration('ttl', ttl);
     if (this.#maxTtl !== undefined && (ttl === null || ttl > this.#maxTtl)) ttl = this.#maxTtl;
-    const binding: McpBinding = Object.freeze({ sessionId, pollInterval });
+    const binding: McpBinding = Object.freeze({ sessionId, pollInterval, ...(method === undefined ? {} : { method }) });
     // MCP's `null` ttl means "kept until deleted", which is tooltask's `Infinity` retention.
     return { metadata: { [BINDING]: binding }, ttl: ttl ?? Number.POSITIVE_INFINITY };
   }
@@ -398,7 +422,7 @@ export class McpTaskStore implements TaskStore {
   async #visible(taskId: string, sessionId: string | undefined): Promise<TaskSnapshot> {
     const snapshot = await this.#find(taskId, sessionId);
     if (snapshot === undefined) {
-      throw new McpError(ErrorCode.InvalidParams, `Expected a task with id \`${taskId}\` in this session, found none`);
+      throw mcpError(ErrorCode.InvalidParams, `Expected a task with id \`${taskId}\` in this session, found none`);
     }
     return snapshot;
   }
@@ -408,7 +432,7 @@ export class McpTaskStore implements TaskStore {
     try {
       await send();
     } catch (error) {
-      if (error instanceof InvalidTransitionError) throw new McpError(ErrorCode.InvalidParams, error.message);
+      if (error instanceof InvalidTransitionError) throw mcpError(ErrorCode.InvalidParams, error.message);
       throw error;
     }
   }
@@ -487,13 +511,7 @@ export function registerTaskTool<Shape extends ZodRawShapeCompat>(
   // The SDK's handler types are conditional on the shape; resolved on the erased shape, checked at the boundary.
   const handler: ToolTaskHandler<ZodRawShapeCompat> = {
     createTask: async (args, extra) => {
-      const failing = async (context: WorkContext) => {
-        const result = await work(args as ShapeOutput<Shape>, { ...context, extra });
-        // In 2025-11-25 a tool's `isError` result makes its task `failed`; `tasks/result` answers it as is.
-        if (result.isError === true) throw new McpToolError(result);
-        return result;
-      };
-      const task = await store.run(failing, {
+      const task = await store.run((context) => work(args as ShapeOutput<Shape>, { ...context, extra }), {
         sessionId: extra.sessionId,
         ttl: extra.taskRequestedTtl,
         timeout,
@@ -505,6 +523,7 @@ export function registerTaskTool<Shape extends ZodRawShapeCompat>(
     getTaskResult: async (_args, extra) =>
       (await store.result(extra.taskId, { sessionId: extra.sessionId })) as CallToolResult,
   };
+  serveTaskList(server, store);
   return server.experimental.tasks.registerToolTask<ZodRawShapeCompat, undefined>(
     name,
     { ...tool, inputSchema, execution: { taskSupport } },
@@ -534,6 +553,7 @@ export function registerTaskTool<Shape extends ZodRawShapeCompat>(
  * ```
  */
 export function serveTaskResults(server: McpServer, store: McpTaskStore): void {
+  serveTaskList(server, store);
   server.server.setRequestHandler(GetTaskPayloadRequestSchema, async (request, extra) => {
     const { taskId } = request.params;
     const result = await store.result(taskId, { sessionId: extra.sessionId, signal: extra.signal });
@@ -541,7 +561,29 @@ export function serveTaskResults(server: McpServer, store: McpTaskStore): void {
   });
 }
 
-/** Forwards a task's progress and end to the client that created it. */
+/** Servers whose `tasks/list` answers with the store's own errors. */
+const listing = new WeakSet<McpServer>();
+
+/**
+ * Replaces the SDK's `tasks/list` handler, which wraps every error of the store in a new
+ * `McpError` ("MCP error -32602: Failed to list tasks: MCP error -32602: …" reached the client),
+ * with one that lets the store's `-32602` through as it is.
+ */
+function serveTaskList(server: McpServer, store: McpTaskStore): void {
+  if (listing.has(server)) return;
+  listing.add(server);
+  server.server.setRequestHandler(ListTasksRequestSchema, async (request, extra) => {
+    const page = await store.listTasks(request.params?.cursor, extra.sessionId);
+    return { ...page, _meta: {} };
+  });
+}
+
+/**
+ * Forwards a task's progress and end to the client that created it, where the client can still
+ * receive them after the call returned: through the `tasks/result` stream on a server with a
+ * `taskMessageQueue` (the SDK queues them), else on the session's standalone stream (the
+ * Streamable HTTP GET stream).
+ */
 function announce(server: McpServer, store: McpTaskStore, taskId: string, extra: CreateTaskRequestHandlerExtra): void {
   const progressToken = extra._meta?.progressToken;
   let sent = 0;
@@ -554,9 +596,17 @@ function announce(server: McpServer, store: McpTaskStore, taskId: string, extra:
     };
   });
   unread.set(taskId, { read, resolve });
+  // Not `extra.sendNotification`: it answers on the tools/call's own stream, which over Streamable
+  // HTTP closed when CreateTaskResult went out ("No connection established for request ID").
   const send = (notification: Parameters<typeof extra.sendNotification>[0]) => {
-    // The client may be gone; its loss must not become an unhandled rejection here.
-    extra.sendNotification(notification).catch(() => {});
+    server.server
+      .notification(notification, { relatedTask: { taskId } })
+      .catch((error: unknown) => {
+        if (!isUnqueued(error)) throw error;
+        return server.server.notification(notification);
+      })
+      // The client may be gone; its loss must not become an unhandled rejection here.
+      .catch(() => {});
   };
   // The spec: every message related to a task carries its id under `related-task`.
   const _meta = { [RELATED_TASK_META_KEY]: { taskId } };
@@ -589,6 +639,11 @@ function announce(server: McpServer, store: McpTaskStore, taskId: string, extra:
   });
 }
 
+/** Whether the SDK refused to queue a task's message: the server has no `taskMessageQueue`. */
+function isUnqueued(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Cannot enqueue task message');
+}
+
 /** The result schemas of the requests a task may put to its client in 2025-11-25. */
 const INPUT_RESULTS = {
   'elicitation/create': ElicitResultSchema,
@@ -618,7 +673,7 @@ function ask(server: McpServer, store: McpTaskStore, taskId: string, request: Ta
   const queued = server.server.request({ method, params } as never, schema, { relatedTask: related });
   queued
     .catch((error: unknown) => {
-      if (!(error instanceof Error) || !error.message.startsWith('Cannot enqueue task message')) throw error;
+      if (!isUnqueued(error)) throw error;
       const _meta = { ...(params._meta as object | undefined), [RELATED_TASK_META_KEY]: related };
       return (unread.get(taskId)?.read ?? Promise.resolve()).then(() =>
         server.server.request({ method, params: { ...params, _meta } } as never, schema),
@@ -627,6 +682,31 @@ function ask(server: McpServer, store: McpTaskStore, taskId: string, request: Ta
     .then((answer) => store.manager.respond(taskId, { [request.key]: answer }))
     // Cancelled or ended meanwhile, or the client is gone: the work's ask settles with the task.
     .catch(() => {});
+}
+
+/** In 2025-11-25 a tool's `isError` result makes its task `failed`; `tasks/result` answers it as is. */
+function failOnToolError(work: TaskWork<CallToolResult>): TaskWork<CallToolResult> {
+  return async (context) => {
+    const result = await work(context);
+    if (result?.isError === true) throw new McpToolError(result);
+    return result;
+  };
+}
+
+/** Whether the task answers a tool call (or predates knowing what it answers): its result is a `CallToolResult`. */
+function isToolTask(snapshot: TaskSnapshot): boolean {
+  const method = bindingOf<McpBinding>(snapshot, BINDING)?.method;
+  return method === undefined || method === 'tools/call';
+}
+
+/**
+ * An `McpError` whose message is the words alone: the SDK puts `error.message` on the wire and the
+ * client's `McpError` prefixes "MCP error <code>:" again, so the constructor's prefix would show twice.
+ */
+function mcpError(code: number, message: string, data?: unknown): McpError {
+  const error = new McpError(code, message, data);
+  error.message = message;
+  return error;
 }
 
 function firstText(result: Result): string | undefined {

@@ -16,7 +16,7 @@ import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertDuration, assertOptions, describe } from '../validate.js';
 import { bindingOf, findTask } from './binding.js';
-import { type McpStatus, statusOf, toToolResult } from './mcpShared.js';
+import { errorData, type McpStatus, statusOf, toToolResult, ttlFromCreation } from './mcpShared.js';
 import { type McpFetch, withTaskRoutes } from './mcpTaskHttp.js';
 import { declaresTasks, isRecord, missingCapabilityError, TASKS_EXTENSION } from './mcpTaskWire.js';
 
@@ -307,17 +307,72 @@ export class McpTasks {
   }
 
   #callback(tool: TaskTool) {
-    return async (args: unknown, ctx: ServerContext): Promise<Record<string, unknown>> => {
-      const authInfo = ctx.http?.authInfo;
-      const work: TaskWork<CallToolResult> = (context) => tool.work(args, { ...context, authInfo });
-      if (declaresTasks(ctx.mcpReq.envelope)) {
-        const snapshot = await this.#run(work, authInfo, tool.timeout);
-        return { ...this.task(snapshot), resultType: 'task' };
-      }
-      if (tool.taskSupport === 'required') throw missingCapability();
-      const created = await this.#run(work, authInfo, tool.timeout, ctx.mcpReq.signal);
-      return this.#plainResult(await this.#manager.wait(created.id));
+    return (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
+      if (tool.taskSupport === 'required' && !declaresTasks(ctx.mcpReq.envelope)) throw missingCapability();
+      return this.run(ctx, (context) => tool.work(args, context), { timeout: tool.timeout });
     };
+  }
+
+  /**
+   * Runs `work` as a task for the `tools/call` whose context `ctx` is, from any tool handler of a
+   * server `serve()` set up: the way a tool escalates to a task once it has what it needs, such as
+   * input gathered first with the multi-round-trip `inputRequired` results of 2026-07-28 (SEP-2322
+   * composed with SEP-2663). A request that declares the extension gets the `CreateTaskResult`
+   * (`resultType: 'task'`, with the `content: []` every tool result carries) as soon as the task is
+   * stored; one that does not gets the work's plain `CallToolResult` once it ends, its failure as the
+   * JSON-RPC error it is. `tool()`'s tools are this plus their config.
+   *
+   * @example
+   * ```ts
+   * import { createMcpHandler, inputRequired, McpServer } from '@modelcontextprotocol/server';
+   * import { createTaskManager } from 'tooltask';
+   * import { McpTasks } from 'tooltask/mcp-tasks';
+   *
+   * const mcpTasks = new McpTasks(createTaskManager());
+   * const handler = createMcpHandler(() => {
+   *   const server = new McpServer({ name: 'jobs', version: '1.0.0' });
+   *   mcpTasks.serve(server);
+   *   server.registerTool('report', {}, async (ctx) => {
+   *     const answer = ctx.mcpReq.inputResponses?.name as { content?: { name?: string } } | undefined;
+   *     if (answer === undefined) {
+   *       return inputRequired({
+   *         inputRequests: {
+   *           name: inputRequired.elicit({
+   *             message: 'For whom?',
+   *             requestedSchema: { type: 'object', properties: { name: { type: 'string' } } },
+   *           }),
+   *         },
+   *       });
+   *     }
+   *     return mcpTasks.run(ctx, async () => ({
+   *       content: [{ type: 'text', text: `report for ${answer.content?.name}` }],
+   *     }));
+   *   });
+   *   return server;
+   * });
+   * ```
+   */
+  async run(
+    ctx: ServerContext,
+    work: (context: McpTasksWorkContext) => CallToolResult | PromiseLike<CallToolResult>,
+    options: { readonly timeout?: number | undefined } = {},
+  ): Promise<CallToolResult> {
+    if (typeof ctx?.mcpReq !== 'object' || ctx.mcpReq === null) {
+      throw new InvalidArgumentError(`Expected \`ctx\` to be a tool handler's ServerContext, got ${describe(ctx)}`);
+    }
+    if (typeof work !== 'function') {
+      throw new InvalidArgumentError(`Expected \`work\` to be a function, got ${describe(work)}`);
+    }
+    const { timeout } = options;
+    if (timeout !== undefined) assertDuration('timeout', timeout);
+    const authInfo = ctx.http?.authInfo;
+    const run: TaskWork<CallToolResult> = (context) => work({ ...context, authInfo });
+    if (declaresTasks(ctx.mcpReq.envelope)) {
+      const snapshot = await this.#run(run, authInfo, timeout);
+      return { ...this.task(snapshot), resultType: 'task', content: [] };
+    }
+    const created = await this.#run(run, authInfo, timeout, ctx.mcpReq.signal);
+    return this.#plainResult(await this.#manager.wait(created.id));
   }
 
   /**
@@ -335,8 +390,6 @@ export class McpTasks {
   task(snapshot: TaskSnapshot): McpTaskV2 {
     const binding = bindingOf<TasksBinding>(snapshot, TASKS_EXTENSION);
     const pollIntervalMs = binding?.pollInterval ?? this.#pollInterval;
-    const retention = snapshot.ttl ?? Number.POSITIVE_INFINITY;
-    const ended = snapshot.completedAt ?? Math.max(this.#clock.now(), snapshot.updatedAt);
     const status = toMcpTaskStatus(snapshot);
     const statusMessage =
       snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
@@ -346,7 +399,7 @@ export class McpTasks {
       ...(statusMessage === undefined ? {} : { statusMessage }),
       createdAt: new Date(snapshot.createdAt).toISOString(),
       lastUpdatedAt: new Date(snapshot.updatedAt).toISOString(),
-      ttlMs: Number.isFinite(retention) ? Math.round(ended - snapshot.createdAt + retention) : null,
+      ttlMs: ttlFromCreation(snapshot, this.#clock.now()),
       pollIntervalMs,
     };
   }
@@ -490,10 +543,21 @@ function isInputRequest(value: unknown): value is McpInputRequest {
   return typeof value === 'object' && value !== null && typeof (value as { method?: unknown }).method === 'string';
 }
 
-/** What a failure is on the wire: a thrown JSON-RPC error keeps its code, anything else is `-32603`. */
+/**
+ * What a failure is on the wire: a thrown JSON-RPC error keeps its code and data; anything else is
+ * `-32603`, with tooltask's error code (or any string `code`) in `data`, e.g. `{ code: 'TASK_LOST' }`
+ * for a task whose owner died.
+ *
+ * @example
+ * ```ts
+ * import { TaskTimeoutError } from 'tooltask';
+ * import { toJsonRpcError } from 'tooltask/mcp-tasks';
+ * toJsonRpcError(new TaskTimeoutError('a', 1000)).data; // { code: 'TASK_TIMEOUT' }
+ * ```
+ */
 export function toJsonRpcError(error: Error | undefined): McpJsonRpcError {
   const code = (error as { code?: unknown } | undefined)?.code;
-  const data = (error as { data?: unknown } | undefined)?.data;
+  const data = errorData(error);
   return {
     code: typeof code === 'number' && Number.isInteger(code) ? code : INTERNAL_ERROR,
     message: error?.message ?? 'Task failed',

@@ -3,6 +3,7 @@
  * 2026-07-28) served from a tooltask manager on an SDK v2 server.
  */
 export { MAX_SUBSCRIBED_TASKS, type McpFetch } from './mcpTaskHttp.js';
+export { type McpNodeListener, type McpNodeListenerOptions, toNodeListener } from './mcpTaskNode.js';
 export {
   type McpDetailedTask,
   type McpInputRequest,

@@ -137,6 +137,17 @@ function callAsTask(
   });
 }
 
+/** Connects `client` to `server` in process; both close after the test. */
+async function link(server: McpServer, client: Client): Promise<void> {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+}
+
 async function mcpErrorOf(promise: Promise<unknown>): Promise<McpError> {
   const error = await promise.then(
     () => undefined,
@@ -157,17 +168,19 @@ describe('mapping', () => {
     ]);
   });
 
-  it('produces tasks the SDK schema accepts, with ISO times, ttl and statusMessage', async () => {
-    const tasks = createTaskManager();
+  it('produces tasks the SDK schema accepts, with ISO times, ttl from creation and statusMessage', async () => {
+    const clock = new SimulatedClock();
+    const tasks = createTaskManager({ clock });
     cleanups.push(() => tasks.dispose());
     await tasks.create('kept');
     await tasks.create('short', { ttl: 5000 });
+    clock.increment(250);
     await tasks.fail('short', 'no space left');
     const kept = TaskSchema.parse(toMcpTask(await tasks.get('kept'), { pollInterval: 250 }));
     const short = TaskSchema.parse(toMcpTask(await tasks.get('short')));
     expect(kept).toMatchObject({ taskId: 'kept', status: 'working', ttl: null, pollInterval: 250 });
     expect(new Date(kept.createdAt).toISOString()).toBe(kept.createdAt);
-    expect(short).toMatchObject({ status: 'failed', ttl: 5000, statusMessage: 'no space left' });
+    expect(short).toMatchObject({ status: 'failed', ttl: 5250, statusMessage: 'no space left' });
   });
 });
 
@@ -332,12 +345,13 @@ describe('McpTaskStore with the real MCP client and server', () => {
     expect((await alice.experimental.tasks.getTask(id)).status).toBe('working');
   });
 
-  it('never evicts a working task by its ttl; the ttl counts from its end', async () => {
+  it('never evicts a working task, and reports its ttl from creation as 2025-11-25 defines it', async () => {
     const clock = new SimulatedClock();
     clock.set(Date.parse('2025-11-25T00:00:00Z'));
     const { connect, release } = harness({}, createTaskManager({ clock }));
     const client = await connect();
     const created = await callAsTask(client, 'hold', {}, { ttl: 1000 });
+    expect(created.task.ttl).toBe(1000);
     const id = created.task.taskId;
     await expect.poll(() => release.has(id)).toBe(true);
 
@@ -346,6 +360,9 @@ describe('McpTaskStore with the real MCP client and server', () => {
 
     release.get(id)?.();
     await client.experimental.tasks.getTaskResult(id, CallToolResultSchema);
+    // Ended 10 s after creation and kept 1 s more: readable until createdAt + ttl, not a moment less.
+    const ended = await client.experimental.tasks.getTask(id);
+    expect(ended).toMatchObject({ status: 'completed', ttl: 11_000 });
     clock.increment(999);
     expect((await client.experimental.tasks.getTask(id)).status).toBe('completed');
     clock.increment(1);
@@ -457,13 +474,7 @@ describe('McpTaskStore with the real MCP client and server', () => {
       asked.push(request.params);
       return { action: 'accept', content: { name: 'Luca' } };
     });
-    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverTransport);
-    await client.connect(clientTransport);
-    cleanups.push(async () => {
-      await client.close();
-      await server.close();
-    });
+    await link(server, client);
     const { task } = await callAsTask(client, 'greet', {});
     await expect.poll(async () => (await client.experimental.tasks.getTask(task.taskId)).status).toBe('input_required');
     const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
@@ -471,5 +482,83 @@ describe('McpTaskStore with the real MCP client and server', () => {
     expect(asked).toEqual([
       expect.objectContaining({ message: 'name?', _meta: { [RELATED_TASK_META_KEY]: { taskId: task.taskId } } }),
     ]);
+  });
+
+  it('says each error once: "MCP error -32602: …", never the prefix twice', async () => {
+    const { connect, release } = harness();
+    const client = await connect();
+    const badCursor = await mcpErrorOf(client.experimental.tasks.listTasks('not-a-cursor'));
+    expect(badCursor.code).toBe(ErrorCode.InvalidParams);
+    expect(badCursor.message.match(/MCP error/g)).toHaveLength(1);
+    expect(badCursor.message).toContain('Expected a `cursor` from a previous tasks/list of this session');
+    const created = await callAsTask(client, 'hold', {});
+    await expect.poll(() => release.has(created.task.taskId)).toBe(true);
+    await client.experimental.tasks.cancelTask(created.task.taskId);
+    const cancelled = await mcpErrorOf(
+      client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema),
+    );
+    expect(cancelled.code).toBe(ErrorCode.InvalidParams);
+    expect(cancelled.message).toMatch(/^MCP error -32602: Expected task `[^`]+` to have completed or failed/);
+    expect(cancelled.message.match(/MCP error/g)).toHaveLength(1);
+  });
+
+  it('fails a store.run() task whose work returns isError, as tools/call does (2025-11-25)', async () => {
+    const { store, tasks } = harness();
+    const toolError = { content: [{ type: 'text' as const, text: 'no such city' }], isError: true };
+    const task = await store.run(async () => toolError);
+    const done = await tasks.wait(task.taskId);
+    expect(done.state).toBe('failed');
+    expect(await store.getTask(task.taskId)).toMatchObject({ status: 'failed', statusMessage: expect.any(String) });
+    expect(await store.getTaskResult(task.taskId)).toEqual(toolError);
+  });
+
+  it('puts tooltask’s error code in the data of tasks/result’s error when tooltask failed the task', async () => {
+    const tasks = createTaskManager();
+    cleanups.push(() => tasks.dispose());
+    const store = new McpTaskStore(tasks, { pollInterval: 10 });
+    const server = new McpServer({ name: 'test', version: '1.0.0' }, { capabilities: CAPABILITIES, taskStore: store });
+    registerTaskTool(server, store, 'slow', { inputSchema: {}, timeout: 5 }, async (_args, { signal }) => {
+      await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      return { content: [] };
+    });
+    const client = new Client({ name: 'test-client', version: '1.0.0' });
+    await link(server, client);
+    const { task } = await callAsTask(client, 'slow', {});
+    const error = await mcpErrorOf(client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema));
+    expect(error.code).toBe(ErrorCode.InternalError);
+    expect(error.data).toEqual({ code: 'TASK_TIMEOUT' });
+    expect(await client.experimental.tasks.getTask(task.taskId)).toMatchObject({ status: 'failed' });
+  });
+
+  it('stores and returns an elicitation task’s ElicitResult as it came (a client-side McpTaskStore)', async () => {
+    const tasks = createTaskManager();
+    cleanups.push(() => tasks.dispose());
+    const clientStore = new McpTaskStore(tasks, { pollInterval: 10 });
+    const server = new McpServer({ name: 'test', version: '1.0.0' }, { capabilities: CAPABILITIES });
+    const client = new Client(
+      { name: 'test-client', version: '1.0.0' },
+      {
+        capabilities: { elicitation: { form: {} }, tasks: { requests: { elicitation: { create: {} } } } },
+        taskStore: clientStore,
+      },
+    );
+    const answer = { action: 'accept' as const, content: { name: 'Ada' } };
+    client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
+      if (request.params.task === undefined || extra.taskStore === undefined) return answer;
+      const task = await extra.taskStore.createTask({ ttl: request.params.task.ttl ?? null });
+      setTimeout(() => void extra.taskStore?.storeTaskResult(task.taskId, 'completed', answer), 5);
+      return { task };
+    });
+    await link(server, client);
+    const messages = [];
+    for await (const message of server.server.experimental.tasks.elicitInputStream(
+      { mode: 'form', message: 'name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } },
+      { task: { ttl: 60_000 } },
+    )) {
+      messages.push(message);
+    }
+    expect(messages.at(-1)).toEqual({ type: 'result', result: expect.objectContaining(answer) });
+    const [stored] = await tasks.list();
+    expect(stored?.result).toEqual(answer);
   });
 });

@@ -1,5 +1,6 @@
 import { resultFromTaskOutcome, TaskCancelledError } from '@modelcontextprotocol/ext-tasks/client';
 import { isCreateTaskResultV2, isDetailedTaskV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
+import { acceptedContent, createMcpHandler, inputRequired, McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTaskManager, MemoryStore, type TaskManager } from '../../src/index.js';
 import { McpTasks, toMcpTaskStatus } from '../../src/protocols/mcpTasks.js';
@@ -12,6 +13,7 @@ import {
   inProcess,
   officialSession,
   overHttp,
+  parseBody,
   post,
   type RpcResponse,
   rpc,
@@ -191,6 +193,20 @@ describe('MCP Tasks extension (2026-07-28) served by tooltask', () => {
       expect((await call('tasks/get', { taskId })).result).toMatchObject({
         status: 'failed',
         error: { code: -32603, message: 'disk on fire' },
+      });
+    });
+
+    it('puts tooltask’s error code in the failed error’s data, for a client to branch on', async () => {
+      const { call, tools } = setup();
+      tools.mcpTasks.tool('slow', { timeout: 5 }, async (_args, { signal }) => {
+        await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        return { content: [] };
+      });
+      const { taskId } = await start(call, 'slow');
+      await settled(tools, taskId);
+      expect((await call('tasks/get', { taskId })).result).toMatchObject({
+        status: 'failed',
+        error: { code: -32603, message: expect.stringContaining('timed out'), data: { code: 'TASK_TIMEOUT' } },
       });
     });
 
@@ -542,6 +558,86 @@ describe('MCP Tasks extension (2026-07-28) served by tooltask', () => {
       expect(all).toHaveLength(1000);
       expect(all.every((task) => task.state === 'complete')).toBe(true);
     }, 60_000);
+  });
+
+  describe('McpTasks.run from a tool of your own', () => {
+    function composed() {
+      const tasks = createTaskManager();
+      const mcpTasks = new McpTasks(tasks, { pollInterval: 5 });
+      const handler = createMcpHandler(() => {
+        const server = new McpServer({ name: 'composed', version: '1.0.0' });
+        mcpTasks.serve(server);
+        // Gathers a name with multi-round-trip results, then escalates to a task.
+        server.registerTool('named', {}, async (ctx) => {
+          const name = acceptedContent<{ name?: string }>(ctx.mcpReq.inputResponses, 'who')?.name;
+          if (name === undefined) {
+            return inputRequired({
+              inputRequests: {
+                who: inputRequired.elicit({
+                  message: 'Who?',
+                  requestedSchema: { type: 'object', properties: { name: { type: 'string' } } },
+                }),
+              },
+            });
+          }
+          return mcpTasks.run(ctx, async ({ authInfo }) => ({
+            content: [{ type: 'text', text: `for ${name}, asked by ${authInfo?.clientId}` }],
+          }));
+        });
+        return server;
+      });
+      const fetch = mcpTasks.fetch(handler);
+      cleanups.push(
+        () => tasks.dispose(),
+        () => handler.close(),
+      );
+      const as: Fetch = (input, init) =>
+        fetch(new Request(input, init), { authInfo: { token: 'ada', clientId: 'ada', scopes: [] } });
+      // The client declares form elicitation, and the extension unless told not to.
+      const call = async (method: string, params: Record<string, unknown>, declare = true) => {
+        const _meta = envelope(declare);
+        const capabilities = _meta['io.modelcontextprotocol/clientCapabilities'] as Record<string, unknown>;
+        _meta['io.modelcontextprotocol/clientCapabilities'] = { ...capabilities, elicitation: { form: {} } };
+        const message = { jsonrpc: '2.0', id: crypto.randomUUID(), method, params: { ...params, _meta } };
+        return parseBody(await (await post(as, 'http://in.process/mcp', message)).text());
+      };
+      return { tasks, mcpTasks, call };
+    }
+
+    it('escalates to a task after multi-round-trip input: CreateTaskResult, owned by the caller', async () => {
+      const { call, tasks } = composed();
+      const first = await call('tools/call', { name: 'named', arguments: {} });
+      expect(first.result).toMatchObject({ resultType: 'input_required', inputRequests: { who: expect.any(Object) } });
+      expect(first.result).not.toHaveProperty('taskId');
+      const second = await call('tools/call', {
+        name: 'named',
+        arguments: {},
+        inputResponses: { who: { action: 'accept', content: { name: 'Bo' } } },
+      });
+      expect(second.result).toMatchObject({ resultType: 'task', status: 'working' });
+      const taskId = (second.result as { taskId: string }).taskId;
+      await tasks.wait(taskId);
+      expect((await call('tasks/get', { taskId })).result).toMatchObject({
+        status: 'completed',
+        result: { content: [{ type: 'text', text: 'for Bo, asked by ada' }] },
+      });
+    });
+
+    it('answers a request that does not declare the extension with the plain result', async () => {
+      const { call } = composed();
+      const plain = await call(
+        'tools/call',
+        { name: 'named', arguments: {}, inputResponses: { who: { action: 'accept', content: { name: 'Cy' } } } },
+        false,
+      );
+      expect(plain.result).toMatchObject({ content: [{ type: 'text', text: 'for Cy, asked by ada' }] });
+      expect(plain.result).not.toHaveProperty('taskId');
+    });
+
+    it('refuses what is not a request context or a work', async () => {
+      const { mcpTasks } = composed();
+      await expect(mcpTasks.run({} as never, async () => ({ content: [] }))).rejects.toThrow(/Expected `ctx`/);
+    });
   });
 
   describe('status mapping', () => {

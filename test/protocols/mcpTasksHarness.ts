@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import {
@@ -10,7 +10,7 @@ import {
 import { type AuthInfo, createMcpHandler, McpServer, ProtocolError } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { createTaskManager, type TaskManager } from '../../src/index.js';
-import { McpTasks, type McpTasksOptions } from '../../src/protocols/mcpTasks.js';
+import { McpTasks, type McpTasksOptions, toNodeListener } from '../../src/protocols/mcpTasks.js';
 
 export const PROTOCOL_VERSION = '2026-07-28';
 export const EXTENSION = 'io.modelcontextprotocol/tasks';
@@ -151,22 +151,11 @@ export function inProcess(tools: Tools): Endpoint {
 /** The endpoint served over Streamable HTTP on a loopback port; the bearer token names the principal. */
 export async function overHttp(tools: Tools): Promise<Endpoint> {
   const handler = handlerFor(tools);
-  const fetch = tools.mcpTasks.fetch(handler);
-  const server: Server = createServer(async (req, res) => {
-    const request = await toRequest(req);
-    const token = req.headers.authorization?.replace(/^Bearer /, '');
-    const response = await fetch(request, authFor(token));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body === null) return res.end();
-    const reader = response.body.getReader();
-    res.on('close', () => reader.cancel().catch(() => {}));
-    for (;;) {
-      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) break;
-      res.write(value);
-    }
-    res.end();
-  });
+  const server: Server = createServer(
+    toNodeListener(tools.mcpTasks.fetch(handler), {
+      authInfo: (req) => authFor(req.headers.authorization?.replace(/^Bearer /, '')).authInfo,
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
   return {
@@ -182,23 +171,6 @@ export async function overHttp(tools: Tools): Promise<Endpoint> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-async function toRequest(req: IncomingMessage): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const controller = new AbortController();
-  req.on('close', () => controller.abort());
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-  }
-  return new Request(`http://${req.headers.host}${req.url}`, {
-    method: req.method ?? 'GET',
-    headers,
-    signal: controller.signal,
-    ...(chunks.length === 0 ? {} : { body: Buffer.concat(chunks) }),
-  });
 }
 
 let nextId = 1;

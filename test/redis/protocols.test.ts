@@ -1,7 +1,14 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTaskManager } from '../../src/index.js';
+import { McpTaskStore } from '../../src/protocols/mcp.js';
 import { redisStore } from '../../src/redis/index.js';
-import { createTools, type Endpoint, overHttp, rpc, type Tools } from '../protocols/mcpTasksHarness.js';
+import { createTools, type Endpoint, inProcess, overHttp, rpc, type Tools } from '../protocols/mcpTasksHarness.js';
 import { freshNamespace, until } from './fixtures.js';
 import { hasRedis, type RedisServer, startRedis } from './server.js';
 
@@ -76,5 +83,67 @@ describe.skipIf(!hasRedis())('MCP Tasks across two server instances on one Redis
       return done?.status === 'completed';
     });
     expect(JSON.stringify(done)).toContain('Hello, Ada!');
+  }, 30_000);
+
+  it('says TASK_LOST in the error data of a task whose instance was killed, on both MCP revisions', async () => {
+    const redis: RedisServer = await startRedis();
+    cleanup.push(() => redis.close());
+    const namespace = freshNamespace();
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/redis/mcpOwner.ts', redis.url, namespace, '1000'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    cleanup.push(() => {
+      child.kill('SIGKILL');
+    });
+    const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
+    const owner = await new Promise<{ url: string; v1: string }>((resolve) =>
+      lines.once('line', (line) => resolve(JSON.parse(line))),
+    );
+    const created = await rpc(
+      (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: { ...Object.fromEntries(new Headers(init?.headers)), authorization: 'Bearer ada' },
+        }),
+      owner.url,
+      'tools/call',
+      { name: 'hold', arguments: {} },
+    );
+    const v2 = (created.result as { taskId: string }).taskId;
+
+    const store = redisStore({ url: redis.url, namespace, lease: 1000 });
+    const tasks = createTaskManager({ store });
+    cleanup.push(() => tasks.dispose());
+    await store.cluster.start();
+    const survivor = inProcess(createTools({}, tasks));
+    cleanup.push(() => survivor.close());
+    child.kill('SIGKILL');
+    await expect(tasks.wait(v2)).resolves.toMatchObject({ state: 'failed' });
+    await expect(tasks.wait(owner.v1)).resolves.toMatchObject({ state: 'failed' });
+
+    // The Tasks extension: tasks/get of the failed task.
+    const got = await rpc(survivor.fetchAs('ada'), survivor.url, 'tasks/get', { taskId: v2 });
+    expect(got.result).toMatchObject({ status: 'failed', error: { code: -32603, data: { code: 'TASK_LOST' } } });
+
+    // 2025-11-25: tasks/result through the SDK client, in the session that made the task.
+    const taskStore = new McpTaskStore(tasks);
+    const server = new McpServer(
+      { name: 'survivor', version: '1.0.0' },
+      { capabilities: { tools: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }, taskStore },
+    );
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    serverTransport.sessionId = 's1';
+    const client = new Client({ name: 'reader', version: '1.0.0' });
+    await server.connect(serverTransport);
+    await client.connect(clientTransport);
+    cleanup.push(() => client.close());
+    expect(await client.experimental.tasks.getTask(owner.v1)).toMatchObject({ status: 'failed' });
+    const error = await client.experimental.tasks
+      .getTaskResult(owner.v1, CallToolResultSchema)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpError);
+    expect(error).toMatchObject({ code: ErrorCode.InternalError, data: { code: 'TASK_LOST' } });
   }, 30_000);
 });
