@@ -5,9 +5,22 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Subscription } from 'rxjs';
 import { InvalidArgumentError } from '../errors.js';
+import type { TaskManager } from '../manager.js';
+import type { TaskSnapshot } from '../task.js';
 import { describe } from '../validate.js';
-import type { McpTasks } from './mcpTaskServer.js';
 import { declaresTasks, isRecord, missingCapabilityError } from './mcpTaskWire.js';
+
+/**
+ * What the task routes need of `McpTasks` (which builds them in its `fetch`): named here, so
+ * this file does not import the one that imports it.
+ */
+export interface TaskRoutesHost {
+  readonly manager: TaskManager;
+  requiresTask(name: string): boolean;
+  find(taskId: string, authInfo: McpHandlerRequestOptions['authInfo']): Promise<TaskSnapshot | undefined>;
+  /** The task as the extension's `tasks/get` shows it. */
+  detail(snapshot: TaskSnapshot): object;
+}
 
 /** A web-standard MCP endpoint: what `createMcpHandler(...).fetch` is. */
 export type McpFetch = (request: Request, options?: McpHandlerRequestOptions) => Promise<Response>;
@@ -39,7 +52,7 @@ interface JsonRpcRequest {
  *   does for filters it cannot honour. The stream honours `taskIds` only: list-changed and
  *   resource filters go on a listen of their own.
  */
-export function withTaskRoutes(handler: Pick<McpHttpHandler, 'fetch'>, mcpTasks: McpTasks): McpFetch {
+export function withTaskRoutes(handler: Pick<McpHttpHandler, 'fetch'>, mcpTasks: TaskRoutesHost): McpFetch {
   if (typeof handler?.fetch !== 'function') {
     throw new InvalidArgumentError(`Expected \`handler\` to be an MCP HTTP handler, got ${describe(handler)}`);
   }
@@ -83,7 +96,12 @@ export function withTaskRoutes(handler: Pick<McpHttpHandler, 'fetch'>, mcpTasks:
   };
 }
 
-function stream(mcpTasks: McpTasks, subscriptionId: string | number, taskIds: string[], signal: AbortSignal): Response {
+function stream(
+  mcpTasks: TaskRoutesHost,
+  subscriptionId: string | number,
+  taskIds: string[],
+  signal: AbortSignal,
+): Response {
   const encoder = new TextEncoder();
   const meta = { [SUBSCRIPTION_ID_META_KEY]: subscriptionId };
   const subscriptions: Subscription[] = [];
