@@ -1,9 +1,10 @@
 import type { Artifact, Message, Task, TaskStatus } from '@a2a-js/sdk';
 import { type ExecutionEventBus, type OwnerResolver, resolveUserScope, ServerCallContext } from '@a2a-js/sdk/server';
+import { InvalidTaskIdError } from '../errors.js';
 import type { TaskManager } from '../manager.js';
 import type { TaskSnapshot } from '../task.js';
 import { type A2ABinding, artifactsOf, BINDING, statusOf } from './a2aMapping.js';
-import { bindingOf } from './binding.js';
+import { bindingOf, findTask } from './binding.js';
 
 /**
  * Who an A2A call comes from. Task ids are kept apart per tenant and owner, as the SDK's own stores
@@ -29,6 +30,19 @@ export function scopeOf(context: ServerCallContext | undefined, resolver: OwnerR
     owner,
     key: (taskId) => (open && !taskId.startsWith('[') ? taskId : JSON.stringify([tenant, owner, taskId])),
   };
+}
+
+/**
+ * The task behind an A2A task id, or `undefined` when there is none. An id no tooltask task can
+ * have (over 256 characters, scoped or not) is one there is none of: A2A answers TaskNotFound.
+ */
+export async function findA2ATask(manager: TaskManager, key: string): Promise<TaskSnapshot | undefined> {
+  try {
+    return await findTask(manager, key);
+  } catch (error) {
+    if (error instanceof InvalidTaskIdError) return undefined;
+    throw error;
+  }
 }
 
 /** Whether a tooltask task is an A2A task of this scope. */

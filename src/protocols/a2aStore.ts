@@ -6,7 +6,16 @@ import type { TaskManager } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
 import { type A2ABinding, A2ARejectedError, BINDING, textOf, toA2AState } from './a2aMapping.js';
-import { type A2ARecord, type A2AScope, isVisible, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
+import {
+  type A2ARecord,
+  type A2AScope,
+  findA2ATask,
+  isVisible,
+  readTask,
+  recordOf,
+  scopeOf,
+  sideOf,
+} from './a2aRecords.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
 import { scanPage } from './scan.js';
 
@@ -145,7 +154,7 @@ export class A2ATaskStore implements TaskStore {
   async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
     const scope = this.#scope(context);
     const id = scope.key(taskId);
-    const snapshot = await findTask(this.#manager, id);
+    const snapshot = await findA2ATask(this.#manager, id);
     if (snapshot === undefined) {
       sideOf(this.#manager).records.delete(id);
       return undefined;

@@ -1,0 +1,112 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type Message, Role, type SendMessageResult, type StreamResponse, type Task } from '@a2a-js/sdk';
+import {
+  type Client,
+  ClientFactory,
+  ClientFactoryOptions,
+  JsonRpcTransportFactory,
+  RestTransportFactory,
+} from '@a2a-js/sdk/client';
+
+const agentScript = fileURLToPath(new URL('./a2aWireAgent.ts', import.meta.url));
+
+/** The two transports of the official client the wire tests speak. */
+export const TRANSPORTS = ['JSONRPC', 'HTTP+JSON'] as const;
+export type TransportName = (typeof TRANSPORTS)[number];
+
+/** An agent in a child process (test/protocols/a2aWireAgent.ts) on a free loopback port. */
+export interface WireAgent {
+  readonly url: string;
+  /** The official client over one transport. */
+  client(transport: TransportName): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/** Starts an agent process; with `redis`, its tasks live in that Redis namespace. */
+export async function startWireAgent(redis?: { readonly url: string; readonly namespace: string }): Promise<WireAgent> {
+  const args = ['--import', 'tsx', agentScript, ...(redis === undefined ? [] : [redis.url, redis.namespace])];
+  // The SDK logs what it refuses (a TaskNotFound, an ignored update) on stderr: kept, shown if the agent dies.
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  process.once('exit', () => child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
+    lines.on('line', (line) => {
+      if (line.startsWith('listening ')) resolve(line.slice('listening '.length));
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`Expected the agent process to listen, it exited with ${code}:\n${stderr}`)),
+    );
+  });
+  return {
+    url,
+    client: (transport) => {
+      const factory = transport === 'JSONRPC' ? new JsonRpcTransportFactory() : new RestTransportFactory();
+      const options = ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
+        transports: [factory],
+        preferredTransports: [transport],
+      });
+      return new ClientFactory(options).createFromUrl(url);
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** A user message with one text part; `taskId` continues a task. */
+export function userMessage(text: string, taskId = ''): Message {
+  return {
+    messageId: crypto.randomUUID(),
+    contextId: '',
+    taskId,
+    role: Role.ROLE_USER,
+    parts: [{ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
+    metadata: undefined,
+    extensions: [],
+    referenceTaskIds: [],
+  };
+}
+
+/** SendMessage (blocking) of one text; answers the task or message the agent gave. */
+export function sendText(client: Client, text: string, taskId = ''): Promise<SendMessageResult> {
+  return client.sendMessage({
+    tenant: '',
+    message: userMessage(text, taskId),
+    configuration: undefined,
+    metadata: undefined,
+  });
+}
+
+/** SendStreamingMessage of one text, read to its end. */
+export async function streamText(client: Client, text: string, taskId = ''): Promise<StreamResponse[]> {
+  const events: StreamResponse[] = [];
+  const stream = client.sendMessageStream({
+    tenant: '',
+    message: userMessage(text, taskId),
+    configuration: undefined,
+    metadata: undefined,
+  });
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+/** The result of SendMessage as a Task; throws when the agent answered with a Message. */
+export function asTask(result: SendMessageResult): Task {
+  if (!('id' in result)) throw new Error(`Expected a Task, got a Message (${result.messageId})`);
+  return result;
+}
+
+/** The text of a message's text parts. */
+export function textOf(message: Message | undefined): string | undefined {
+  if (message === undefined) return undefined;
+  return message.parts.map((part) => (part.content?.$case === 'text' ? part.content.value : '')).join('');
+}
