@@ -1,7 +1,8 @@
+import { type StreamResponse, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { TaskNotFoundError } from '@a2a-js/sdk/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendText, startWireAgent, TRANSPORTS, type WireAgent } from './a2aWire.js';
+import { sendText, startWireAgent, streamText, TRANSPORTS, type WireAgent } from './a2aWire.js';
 
 /**
  * tooltask's A2A adapter over the real wire: the agent runs in another process
@@ -13,6 +14,12 @@ beforeAll(async () => {
   agent = await startWireAgent();
 }, 30_000);
 afterAll(() => agent?.close());
+
+const stateOf = (event: StreamResponse) => {
+  const payload = event.payload;
+  if (payload?.$case === 'task' || payload?.$case === 'statusUpdate') return payload.value.status?.state;
+  return undefined;
+};
 
 describe.each(TRANSPORTS)('A2A over %s to an agent in another process', (transport) => {
   let client: Client;
@@ -27,5 +34,16 @@ describe.each(TRANSPORTS)('A2A over %s to an agent in another process', (transpo
     const stream = client.resubscribeTask({ tenant: '', id });
     await expect(stream.next()).rejects.toBeInstanceOf(TaskNotFoundError);
     await expect(sendText(client, 'steps', id)).rejects.toBeInstanceOf(TaskNotFoundError);
+  });
+
+  it('resubscribing to a stored task no process runs gives its snapshot, then closes', async () => {
+    const made = await streamText(client, 'abandon');
+    const id = made[0]?.payload?.$case === 'task' ? made[0].payload.value.id : '';
+    expect(id).not.toBe('');
+    const events: StreamResponse[] = [];
+    for await (const event of client.resubscribeTask({ tenant: '', id })) events.push(event);
+    expect(events.map((event) => [event.payload?.$case, stateOf(event)])).toEqual([
+      ['task', TaskState.TASK_STATE_WORKING],
+    ]);
   });
 });
