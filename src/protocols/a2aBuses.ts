@@ -1,5 +1,4 @@
 import {
-  AgentEvent,
   DefaultExecutionEventBus,
   DefaultExecutionEventBusManager,
   type ExecutionEventBus,
@@ -11,7 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { TaskManager } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { type A2ABinding, artifactsOf, BINDING, toA2AStatusUpdate } from './a2aMapping.js';
+import { type A2ABinding, BINDING, changeEvents } from './a2aMapping.js';
 import { scopeOf } from './a2aRecords.js';
 import { bindingOf } from './binding.js';
 
@@ -66,6 +65,7 @@ export function createA2AEventBusManager(
     followed.set(key, bus);
     let first = true;
     let ended = false;
+    let asked: string | undefined;
     const end = () => {
       if (ended) return;
       ended = true;
@@ -79,24 +79,11 @@ export function createA2AEventBusManager(
       if (first) {
         first = false;
         if (!isFollowed(snapshot)) end();
+        if (snapshot.awaiting !== undefined) asked = snapshot.message;
         return;
       }
-      const update = toA2AStatusUpdate(snapshot);
-      if (snapshot.state === 'complete') {
-        for (const artifact of artifactsOf(snapshot.result)) {
-          bus.publish(
-            AgentEvent.artifactUpdate({
-              taskId: update.taskId,
-              contextId: update.contextId,
-              artifact,
-              append: false,
-              lastChunk: true,
-              metadata: undefined,
-            }),
-          );
-        }
-      }
-      bus.publish(AgentEvent.statusUpdate(update));
+      for (const event of changeEvents(snapshot, asked)) bus.publish(event);
+      if (snapshot.awaiting !== undefined) asked = snapshot.message;
     };
     const subscription = manager.subscribe(key).subscribe({ next: publish, complete: end, error: end });
     if (ended) subscription.unsubscribe();

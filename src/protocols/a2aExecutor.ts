@@ -10,7 +10,7 @@ import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from 
 import type { InputRequest, TaskManager, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { type A2ABinding, artifactsOf, BINDING, toA2AStatusUpdate } from './a2aMapping.js';
+import { type A2ABinding, BINDING, changeEvents } from './a2aMapping.js';
 import { type A2ASide, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
 import { findTask } from './binding.js';
 
@@ -195,6 +195,8 @@ class Follower {
   readonly #ended: () => void;
   #published = -1;
   #stoppedAt = -1;
+  /** The last question published: once answered, no status shows it again. */
+  #asked: string | undefined;
   #waiters = new Set<{ readonly after: number; readonly resolve: () => void }>();
 
   constructor(side: A2ASide, id: string, bus: ExecutionEventBus, ended: () => void) {
@@ -240,9 +242,13 @@ class Follower {
     if (snapshot.seq <= this.#published) return;
     if (this.#published < 0) this.task(snapshot);
     else {
-      if (snapshot.state === 'complete') this.#publishResult(snapshot);
-      this.bus.publish(AgentEvent.statusUpdate(toA2AStatusUpdate(snapshot)));
+      for (const event of changeEvents(snapshot, this.#asked)) this.bus.publish(event);
       this.#published = snapshot.seq;
+    }
+    if (snapshot.awaiting !== undefined) {
+      this.#asked = snapshot.message;
+      const record = this.#side.records.get(this.#id);
+      if (record !== undefined) record.asked = snapshot.message;
     }
     if (!isStop(snapshot)) return;
     this.#stoppedAt = snapshot.seq;
@@ -250,14 +256,6 @@ class Follower {
       if (waiter.after >= snapshot.seq) continue;
       this.#waiters.delete(waiter);
       waiter.resolve();
-    }
-  }
-
-  #publishResult(snapshot: TaskSnapshot): void {
-    const { taskId, contextId } = toA2AStatusUpdate(snapshot);
-    for (const artifact of artifactsOf(snapshot.result)) {
-      const update = { taskId, contextId, artifact, append: false, lastChunk: true, metadata: undefined };
-      this.bus.publish(AgentEvent.artifactUpdate(update));
     }
   }
 }

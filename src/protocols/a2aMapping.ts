@@ -7,6 +7,7 @@ import {
   TaskState,
   type TaskStatusUpdateEvent,
 } from '@a2a-js/sdk';
+import { AgentEvent, type AgentExecutionEvent } from '@a2a-js/sdk/server';
 import type { TaskAwaiting, TaskSnapshot, TaskState as TooltaskState } from '../task.js';
 import { bindingOf } from './binding.js';
 
@@ -63,8 +64,10 @@ export function toA2AState(state: TooltaskState, error?: Error, awaiting?: TaskA
 }
 
 /**
- * The A2A `TaskStatusUpdateEvent` of a tooltask snapshot: state, the progress message (or the
- * failure's message) as an agent message, and the ISO time of the change.
+ * The A2A `TaskStatusUpdateEvent` of a tooltask snapshot: state, the status text (the progress
+ * text, the open question, the failure's message; none once complete) as an agent message, and the
+ * ISO time of the change. `asked`: a question the reader published before, never shown again once
+ * answered.
  *
  * @example
  * ```ts
@@ -77,10 +80,10 @@ export function toA2AState(state: TooltaskState, error?: Error, awaiting?: TaskA
  * }
  * ```
  */
-export function toA2AStatusUpdate(snapshot: TaskSnapshot): TaskStatusUpdateEvent {
+export function toA2AStatusUpdate(snapshot: TaskSnapshot, asked?: string): TaskStatusUpdateEvent {
   const binding = bindingOf<A2ABinding>(snapshot, BINDING);
   const contextId = binding?.contextId ?? '';
-  return { taskId: binding?.taskId ?? snapshot.id, contextId, status: statusOf(snapshot), metadata: undefined };
+  return { taskId: binding?.taskId ?? snapshot.id, contextId, status: statusOf(snapshot, asked), metadata: undefined };
 }
 
 /**
@@ -108,11 +111,19 @@ export function toA2ATask(snapshot: TaskSnapshot): Task {
   };
 }
 
-/** The A2A status of a snapshot; its message (the progress text) is `<task id>:<seq>`. */
-export function statusOf(snapshot: TaskSnapshot): Task['status'] {
+/**
+ * The A2A status of a snapshot; its message (the progress text) is `<task id>:<seq>`.
+ *
+ * The text is what the state says now: the question while the task awaits its client, the
+ * progress text while it works (never a question already answered: the answer's own change shows
+ * none, and `asked`, the last question a reader saw, is never shown again), the error once failed,
+ * the reason once cancelled, and none once complete (an earlier step's progress text is no
+ * completion message).
+ */
+export function statusOf(snapshot: TaskSnapshot, asked?: string): Task['status'] {
   const binding = bindingOf<A2ABinding>(snapshot, BINDING);
   const taskId = binding?.taskId ?? snapshot.id;
-  const text = snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
+  const text = statusText(snapshot, asked);
   return {
     state: toA2AState(snapshot.state, snapshot.error, snapshot.awaiting),
     message:
@@ -121,6 +132,41 @@ export function statusOf(snapshot: TaskSnapshot): Task['status'] {
         : agentMessage(taskId, binding?.contextId ?? '', `${taskId}:${snapshot.seq}`, text),
     timestamp: new Date(snapshot.updatedAt).toISOString(),
   };
+}
+
+function statusText(snapshot: TaskSnapshot, asked: string | undefined): string | undefined {
+  switch (snapshot.state) {
+    case 'failed':
+      return snapshot.error?.message ?? snapshot.message;
+    case 'complete':
+      return undefined;
+    case 'running':
+      if (snapshot.awaiting !== undefined) return snapshot.message;
+      // The chart keeps the last text: after an answer that is the question.
+      if (snapshot.event === 'task.respond' || snapshot.message === asked) return undefined;
+      return snapshot.message;
+    default:
+      return snapshot.message;
+  }
+}
+
+/**
+ * The events a change of a followed task publishes: once complete, its result artifacts, then
+ * its status update. `asked` is the last question the follower published (see `statusOf`).
+ */
+export function changeEvents(snapshot: TaskSnapshot, asked?: string): AgentExecutionEvent[] {
+  const update = toA2AStatusUpdate(snapshot, asked);
+  const events: AgentExecutionEvent[] = [];
+  if (snapshot.state === 'complete') {
+    for (const artifact of artifactsOf(snapshot.result)) {
+      const { taskId, contextId } = update;
+      events.push(
+        AgentEvent.artifactUpdate({ taskId, contextId, artifact, append: false, lastChunk: true, metadata: undefined }),
+      );
+    }
+  }
+  events.push(AgentEvent.statusUpdate(update));
+  return events;
 }
 
 /** A work's value as artifacts: text or parts become the `result` artifact; nothing, none. */

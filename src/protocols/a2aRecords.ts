@@ -61,6 +61,8 @@ export interface A2ARecord {
   status: TaskStatus | undefined;
   /** The tooltask `seq` that status was saved at: once the task moves on, the snapshot's status is newer. */
   statusSeq: number;
+  /** The last question a `createA2AExecutor` task asked: once answered, no status shows it again. */
+  asked: string | undefined;
 }
 
 /**
@@ -109,6 +111,7 @@ export function recordOf(side: A2ASide, snapshot: TaskSnapshot, history: Message
     metadata: {},
     status: undefined,
     statusSeq: -1,
+    asked: undefined,
   };
 }
 
@@ -127,7 +130,7 @@ export function readTask(side: A2ASide, snapshot: TaskSnapshot, context: ServerC
   let artifacts = record.artifacts;
   if (status === undefined) {
     const saved = !run && record.statusSeq === snapshot.seq ? record.status : undefined;
-    status = saved ?? statusOf(snapshot);
+    status = saved ?? statusOf(snapshot, record.asked);
     if (snapshot.state === 'complete' && (run || artifacts.length === 0)) {
       const missing = artifactsOf(snapshot.result).filter(
         (artifact) => !artifacts.some((kept) => kept.artifactId === artifact.artifactId),

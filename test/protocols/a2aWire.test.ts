@@ -2,7 +2,7 @@ import { type StreamResponse, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { TaskNotFoundError } from '@a2a-js/sdk/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendText, startWireAgent, streamText, TRANSPORTS, type WireAgent } from './a2aWire.js';
+import { sendText, startWireAgent, streamText, TRANSPORTS, textOf, type WireAgent } from './a2aWire.js';
 
 /**
  * tooltask's A2A adapter over the real wire: the agent runs in another process
@@ -19,6 +19,17 @@ const stateOf = (event: StreamResponse) => {
   const payload = event.payload;
   if (payload?.$case === 'task' || payload?.$case === 'statusUpdate') return payload.value.status?.state;
   return undefined;
+};
+
+/** An event as `<kind> <state> <text>`, or `artifactUpdate <text>`. */
+const show = (event: StreamResponse): string => {
+  const payload = event.payload;
+  if (payload?.$case === 'artifactUpdate') return `artifactUpdate ${textOf(payload.value.artifact?.parts)}`;
+  if (payload?.$case === 'task' || payload?.$case === 'statusUpdate') {
+    const status = payload.value.status;
+    return `${payload.$case} ${TaskState[status?.state ?? 0]} ${textOf(status?.message?.parts) ?? ''}`;
+  }
+  return String(payload?.$case);
 };
 
 describe.each(TRANSPORTS)('A2A over %s to an agent in another process', (transport) => {
@@ -44,6 +55,34 @@ describe.each(TRANSPORTS)('A2A over %s to an agent in another process', (transpo
     for await (const event of client.resubscribeTask({ tenant: '', id })) events.push(event);
     expect(events.map((event) => [event.payload?.$case, stateOf(event)])).toEqual([
       ['task', TaskState.TASK_STATE_WORKING],
+    ]);
+  });
+
+  it('once an input is answered, no status shows the question; COMPLETED shows no earlier progress text', async () => {
+    const asking = await streamText(client, 'ask');
+    const id = asking[0]?.payload?.$case === 'task' ? asking[0].payload.value.id : '';
+    expect(asking.map(show).slice(1)).toEqual([
+      'statusUpdate TASK_STATE_WORKING looking',
+      'statusUpdate TASK_STATE_INPUT_REQUIRED Which city?',
+    ]);
+    const answered = await streamText(client, 'Lisbon', id);
+    expect(answered.map(show)).toEqual([
+      'task TASK_STATE_INPUT_REQUIRED Which city?',
+      'statusUpdate TASK_STATE_WORKING ',
+      'statusUpdate TASK_STATE_WORKING ',
+      'artifactUpdate trip to Lisbon',
+      'statusUpdate TASK_STATE_COMPLETED ',
+    ]);
+    const read = await client.getTask({ tenant: '', id });
+    expect(read.status?.message).toBeUndefined();
+  });
+
+  it('COMPLETED carries no message of an earlier step', async () => {
+    const events = await streamText(client, 'steps');
+    expect(events.map(show).slice(1)).toEqual([
+      'statusUpdate TASK_STATE_WORKING half',
+      'artifactUpdate done',
+      'statusUpdate TASK_STATE_COMPLETED ',
     ]);
   });
 });

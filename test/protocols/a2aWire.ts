@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Message, Role, type SendMessageResult, type StreamResponse, type Task } from '@a2a-js/sdk';
+import { type Message, type Part, Role, type SendMessageResult, type StreamResponse, type Task } from '@a2a-js/sdk';
 import {
   type Client,
   ClientFactory,
@@ -105,8 +105,8 @@ export function asTask(result: SendMessageResult): Task {
   return result;
 }
 
-/** The text of a message's text parts. */
-export function textOf(message: Message | undefined): string | undefined {
-  if (message === undefined) return undefined;
-  return message.parts.map((part) => (part.content?.$case === 'text' ? part.content.value : '')).join('');
+/** The text of the text parts, joined; `undefined` for no parts. */
+export function textOf(parts: readonly Part[] | undefined): string | undefined {
+  if (parts === undefined) return undefined;
+  return parts.map((part) => (part.content?.$case === 'text' ? part.content.value : '')).join('');
 }
