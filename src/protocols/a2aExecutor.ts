@@ -10,7 +10,7 @@ import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from 
 import type { InputRequest, TaskManager, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { type A2ABinding, BINDING, changeEvents } from './a2aMapping.js';
+import { type A2ABinding, BINDING, changeEvents, encodeParts } from './a2aMapping.js';
 import { type A2ASide, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
 import { findTask } from './binding.js';
 
@@ -117,7 +117,7 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
       const created = await manager.run(
         async (context) => {
           await opened;
-          return work({ ...context, message: structuredClone(message), request });
+          return toResult(await work({ ...context, message: structuredClone(message), request }));
         },
         { id, metadata: { [BINDING]: binding } },
       );
@@ -176,6 +176,11 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
       }
     },
   };
+}
+
+/** A work's value as the task's result, JSON data: parts in A2A's JSON form (raw bytes as base64). */
+function toResult(value: A2AWorkResult): unknown {
+  return Array.isArray(value) ? encodeParts(value) : value;
 }
 
 /** A point where `execute` returns: the task ended, or waits for its client. */

@@ -1,12 +1,4 @@
-import {
-  type Artifact,
-  type Message,
-  type Part,
-  Role,
-  type Task,
-  TaskState,
-  type TaskStatusUpdateEvent,
-} from '@a2a-js/sdk';
+import { type Artifact, type Message, Part, Role, type Task, TaskState, type TaskStatusUpdateEvent } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutionEvent } from '@a2a-js/sdk/server';
 import type { TaskAwaiting, TaskSnapshot, TaskState as TooltaskState } from '../task.js';
 import { bindingOf } from './binding.js';
@@ -169,13 +161,33 @@ export function changeEvents(snapshot: TaskSnapshot, asked?: string): AgentExecu
   return events;
 }
 
+/**
+ * Parts as a task's result holds them: each in A2A's own JSON form (`Part.toJSON`, raw bytes as
+ * base64), so the result is JSON data that any store keeps, in memory or in Redis.
+ */
+export function encodeParts(parts: readonly Part[]): unknown[] {
+  return parts.map((part) => Part.toJSON(part));
+}
+
+/**
+ * A part of a task's result as the SDK holds it: one `encodeParts` wrote is decoded with
+ * `Part.fromJSON` (raw bytes as a `Buffer`, as the SDK's own decoder gives them); one completed
+ * with the SDK's object form (it has `content`) is copied as it is.
+ */
+function decodePart(item: unknown): Part {
+  if (typeof item === 'object' && item !== null && Object.hasOwn(item, 'content')) {
+    return structuredClone(item as Part);
+  }
+  return Part.fromJSON(item);
+}
+
 /** A work's value as artifacts: text or parts become the `result` artifact; nothing, none. */
 export function artifactsOf(result: unknown): Artifact[] {
   const parts: Part[] =
     typeof result === 'string'
       ? [textPart(result)]
       : Array.isArray(result)
-        ? structuredClone(result as Part[])
+        ? result.map(decodePart)
         : result === undefined
           ? []
           : [

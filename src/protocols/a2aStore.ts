@@ -5,7 +5,7 @@ import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
 import type { TaskManager } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { type A2ABinding, A2ARejectedError, BINDING, textOf, toA2AState } from './a2aMapping.js';
+import { type A2ABinding, A2ARejectedError, BINDING, encodeParts, textOf, toA2AState } from './a2aMapping.js';
 import {
   type A2ARecord,
   type A2AScope,
@@ -251,10 +251,7 @@ export class A2ATaskStore implements TaskStore {
           }
           return snapshot;
         case TaskState.TASK_STATE_COMPLETED:
-          return await manager.complete(
-            id,
-            task.artifacts.flatMap((artifact) => artifact.parts),
-          );
+          return await manager.complete(id, encodeParts(task.artifacts.flatMap((artifact) => artifact.parts)));
         case TaskState.TASK_STATE_FAILED:
           return await manager.fail(id, message ?? 'failed');
         case TaskState.TASK_STATE_REJECTED:

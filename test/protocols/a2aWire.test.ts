@@ -2,7 +2,17 @@ import { type StreamResponse, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { TaskNotFoundError } from '@a2a-js/sdk/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendText, startWireAgent, streamText, TRANSPORTS, textOf, type WireAgent } from './a2aWire.js';
+import {
+  asTask,
+  BYTES,
+  fileOf,
+  sendText,
+  startWireAgent,
+  streamText,
+  TRANSPORTS,
+  textOf,
+  type WireAgent,
+} from './a2aWire.js';
 
 /**
  * tooltask's A2A adapter over the real wire: the agent runs in another process
@@ -84,5 +94,32 @@ describe.each(TRANSPORTS)('A2A over %s to an agent in another process', (transpo
       'artifactUpdate done',
       'statusUpdate TASK_STATE_COMPLETED ',
     ]);
+  });
+
+  it('gives back the raw bytes of a file part a work returned, whole, as the SDK does', async () => {
+    const done = asTask(await sendText(client, 'bytes'));
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    for (const task of [done, await client.getTask({ tenant: '', id: done.id })]) {
+      const parts = task.artifacts[0]?.parts ?? [];
+      expect(textOf(parts.slice(0, 1))).toBe('a file follows');
+      expect(fileOf(parts)).toEqual({
+        bytes: [...BYTES],
+        filename: 'bytes.bin',
+        mediaType: 'application/octet-stream',
+      });
+    }
+  });
+
+  it('keeps the raw bytes of a file artifact an agent saved through the store', async () => {
+    const done = asTask(await sendText(client, 'sdk-bytes'));
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    for (const task of [done, await client.getTask({ tenant: '', id: done.id })]) {
+      expect(task.artifacts.map((artifact) => artifact.artifactId)).toEqual(['file']);
+      expect(fileOf(task.artifacts[0]?.parts ?? [])).toEqual({
+        bytes: [...BYTES],
+        filename: 'bytes.bin',
+        mediaType: 'application/octet-stream',
+      });
+    }
   });
 });

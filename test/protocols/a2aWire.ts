@@ -110,3 +110,13 @@ export function textOf(parts: readonly Part[] | undefined): string | undefined {
   if (parts === undefined) return undefined;
   return parts.map((part) => (part.content?.$case === 'text' ? part.content.value : '')).join('');
 }
+
+/** Bytes 0..255, every byte value: what the agent's file parts hold, so a lossy encoding shows. */
+export const BYTES: Uint8Array = Uint8Array.from({ length: 256 }, (_, index) => index);
+
+/** The first raw-bytes part of `parts`: its bytes, filename and media type. */
+export function fileOf(parts: readonly Part[]): { bytes: number[]; filename: string; mediaType: string } | undefined {
+  const file = parts.find((part) => part.content?.$case === 'raw');
+  if (file?.content?.$case !== 'raw') return undefined;
+  return { bytes: [...file.content.value], filename: file.filename, mediaType: file.mediaType };
+}
