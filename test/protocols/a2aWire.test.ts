@@ -1,4 +1,4 @@
-import { type StreamResponse, TaskState } from '@a2a-js/sdk';
+import { type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { TaskNotFoundError } from '@a2a-js/sdk/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,8 @@ const stateOf = (event: StreamResponse) => {
   if (payload?.$case === 'task' || payload?.$case === 'statusUpdate') return payload.value.status?.state;
   return undefined;
 };
+
+const time = (task: Task | undefined) => Date.parse(task?.status?.timestamp ?? '');
 
 /** An event as `<kind> <state> <text>`, or `artifactUpdate <text>`. */
 const show = (event: StreamResponse): string => {
@@ -121,5 +123,51 @@ describe.each(TRANSPORTS)('A2A over %s to an agent in another process', (transpo
         mediaType: 'application/octet-stream',
       });
     }
+  });
+
+  it('ListTasks gives the last updated task first, and pages soundly while tasks change', async () => {
+    const contextId = crypto.randomUUID();
+    const made: string[] = [];
+    for (let index = 0; index < 6; index++) made.push(asTask(await sendText(client, 'wait', '', contextId)).id);
+    const list = async (pageSize: number, pageToken = '') =>
+      client.listTasks({
+        tenant: '',
+        contextId,
+        status: TaskState.TASK_STATE_UNSPECIFIED,
+        pageSize,
+        pageToken,
+        statusTimestampAfter: '',
+      });
+    const isNewestFirst = (tasks: readonly Task[]) =>
+      tasks.every((task, index) => index === 0 || time(tasks[index - 1]) >= time(task));
+
+    const all = (await list(100)).tasks;
+    expect(all.map((task) => task.id).sort()).toEqual([...made].sort());
+    expect(isNewestFirst(all)).toBe(true);
+
+    // A walk two by two; after its first page, one task it gave and one it has yet to give change.
+    const first = await list(2);
+    const given = first.tasks.map((task) => task.id);
+    const rest = all.map((task) => task.id).filter((id) => !given.includes(id));
+    const changed = [given[0], rest.at(-1)] as [string, string];
+    for (const id of changed) await sendText(client, 'yes', id, contextId);
+    let pageToken = first.nextPageToken;
+    while (pageToken !== '') {
+      const page = await list(2, pageToken);
+      given.push(...page.tasks.map((task) => task.id));
+      pageToken = page.nextPageToken;
+    }
+    expect(new Set(given).size).toBe(given.length);
+    for (const id of made.filter((id) => !changed.includes(id))) expect(given).toContain(id);
+
+    // The tasks that changed last come first now.
+    const after = (await list(100)).tasks;
+    expect(isNewestFirst(after)).toBe(true);
+    expect(
+      after
+        .slice(0, 2)
+        .map((task) => task.id)
+        .sort(),
+    ).toEqual([...changed].sort());
   });
 });

@@ -62,11 +62,11 @@ export async function startWireAgent(redis?: { readonly url: string; readonly na
   };
 }
 
-/** A user message with one text part; `taskId` continues a task. */
-export function userMessage(text: string, taskId = ''): Message {
+/** A user message with one text part; `taskId` continues a task, `contextId` names a conversation. */
+export function userMessage(text: string, taskId = '', contextId = ''): Message {
   return {
     messageId: crypto.randomUUID(),
-    contextId: '',
+    contextId,
     taskId,
     role: Role.ROLE_USER,
     parts: [{ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
@@ -77,10 +77,10 @@ export function userMessage(text: string, taskId = ''): Message {
 }
 
 /** SendMessage (blocking) of one text; answers the task or message the agent gave. */
-export function sendText(client: Client, text: string, taskId = ''): Promise<SendMessageResult> {
+export function sendText(client: Client, text: string, taskId = '', contextId = ''): Promise<SendMessageResult> {
   return client.sendMessage({
     tenant: '',
-    message: userMessage(text, taskId),
+    message: userMessage(text, taskId, contextId),
     configuration: undefined,
     metadata: undefined,
   });
