@@ -1,4 +1,4 @@
-import { type Artifact, type Message, Part, Role, type Task, TaskState, type TaskStatusUpdateEvent } from '@a2a-js/sdk';
+import { type Artifact, Message, Part, Role, type Task, TaskState, type TaskStatusUpdateEvent } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutionEvent } from '@a2a-js/sdk/server';
 import type { TaskAwaiting, TaskSnapshot, TaskState as TooltaskState } from '../task.js';
 import { bindingOf } from './binding.js';
@@ -109,19 +109,23 @@ export function toA2ATask(snapshot: TaskSnapshot): Task {
  * The text is what the state says now: the question while the task awaits its client, the
  * progress text while it works (never a question already answered: the answer's own change shows
  * none, and `asked`, the last question a reader saw, is never shown again), the error once failed,
- * the reason once cancelled, and none once complete (an earlier step's progress text is no
- * completion message).
+ * the reason once cancelled, and once complete none (an earlier step's progress text is no
+ * completion message), or the `Message` the work returned.
  */
 export function statusOf(snapshot: TaskSnapshot, asked?: string): Task['status'] {
   const binding = bindingOf<A2ABinding>(snapshot, BINDING);
   const taskId = binding?.taskId ?? snapshot.id;
+  const contextId = binding?.contextId ?? '';
   const text = statusText(snapshot, asked);
+  const reply = snapshot.state === 'complete' ? messageOf(snapshot.result) : undefined;
   return {
     state: toA2AState(snapshot.state, snapshot.error, snapshot.awaiting),
     message:
-      text === undefined
-        ? undefined
-        : agentMessage(taskId, binding?.contextId ?? '', `${taskId}:${snapshot.seq}`, text),
+      reply !== undefined
+        ? { ...reply, taskId, contextId: reply.contextId === '' ? contextId : reply.contextId }
+        : text === undefined
+          ? undefined
+          : agentMessage(taskId, contextId, `${taskId}:${snapshot.seq}`, text),
     timestamp: new Date(snapshot.updatedAt).toISOString(),
   };
 }
@@ -161,6 +165,20 @@ export function changeEvents(snapshot: TaskSnapshot, asked?: string): AgentExecu
   return events;
 }
 
+/** The key under which a task's result holds the A2A `Message` its work answered with. */
+const MESSAGE = '@a2a/message';
+
+/** A Message as a task's result holds it: in A2A's own JSON form (`Message.toJSON`), under its key. */
+export function encodeMessage(message: Message): { readonly [MESSAGE]: unknown } {
+  return { [MESSAGE]: Message.toJSON(message) };
+}
+
+/** The Message a task's result holds (see `encodeMessage`), decoded as the SDK holds it; else `undefined`. */
+export function messageOf(result: unknown): Message | undefined {
+  if (typeof result !== 'object' || result === null || !Object.hasOwn(result, MESSAGE)) return undefined;
+  return Message.fromJSON((result as Record<typeof MESSAGE, unknown>)[MESSAGE]);
+}
+
 /**
  * Parts as a task's result holds them: each in A2A's own JSON form (`Part.toJSON`, raw bytes as
  * base64), so the result is JSON data that any store keeps, in memory or in Redis.
@@ -181,8 +199,9 @@ function decodePart(item: unknown): Part {
   return Part.fromJSON(item);
 }
 
-/** A work's value as artifacts: text or parts become the `result` artifact; nothing, none. */
+/** A work's value as artifacts: text or parts become the `result` artifact; nothing, or a Message, none. */
 export function artifactsOf(result: unknown): Artifact[] {
+  if (messageOf(result) !== undefined) return [];
   const parts: Part[] =
     typeof result === 'string'
       ? [textPart(result)]

@@ -4,7 +4,7 @@ import { AgentEvent, ResultManager, type ServerCallContext, type TaskStore } fro
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { createTaskManager } from '../../src/index.js';
-import { A2ATaskStore } from '../../src/protocols/a2a.js';
+import { A2ATaskStore, createA2AExecutor } from '../../src/protocols/a2a.js';
 import {
   artifact,
   context,
@@ -412,5 +412,16 @@ describe('A2ATaskStore options', () => {
     await expect(new A2ATaskStore(tasks).save(task('plain', 'c'), context())).rejects.toThrow(InvalidArgumentError);
     expect(await new A2ATaskStore(tasks).load('plain', context())).toBeUndefined();
     await tasks.dispose();
+  });
+});
+
+describe('createA2AExecutor options', () => {
+  it.each([
+    [{ messageReplies: 'yes' }, 'Expected `messageReplies` to be a boolean, got `"yes"` (string)'],
+    [{ replies: true }, 'Expected `options` to have only `ownerResolver`, `messageReplies`, got `replies`'],
+  ])('refuses %o with InvalidArgumentError', (options, text) => {
+    const tasks = createTaskManager();
+    expect(() => createA2AExecutor(tasks, () => 'done', options as never)).toThrow(InvalidArgumentError);
+    expect(() => createA2AExecutor(tasks, () => 'done', options as never)).toThrow(text);
   });
 });

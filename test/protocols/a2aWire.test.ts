@@ -170,4 +170,32 @@ describe.each(TRANSPORTS)('A2A over %s to an agent in another process', (transpo
         .sort(),
     ).toEqual([...changed].sort());
   });
+
+  it('answers with the Message a work returns before reporting anything, and makes no task', async () => {
+    const contextId = crypto.randomUUID();
+    const answer = await sendText(client, 'reply', '', contextId);
+    expect('messageId' in answer && textOf(answer.parts)).toBe('hello back');
+    expect('messageId' in answer && answer.taskId).toBe('');
+    expect('messageId' in answer && answer.contextId).toBe(contextId);
+    const streamed = await streamText(client, 'reply');
+    expect(streamed.map((event) => event.payload?.$case)).toEqual(['message']);
+    const listed = await client.listTasks({
+      tenant: '',
+      contextId,
+      status: TaskState.TASK_STATE_UNSPECIFIED,
+      pageSize: 10,
+      pageToken: '',
+      statusTimestampAfter: '',
+    });
+    expect(listed.tasks).toEqual([]);
+  });
+
+  it("makes a Message a work returns after reporting its task's COMPLETED message", async () => {
+    const events = await streamText(client, 'reply-late');
+    expect(events.map(show)).toEqual([
+      'task TASK_STATE_WORKING ',
+      'statusUpdate TASK_STATE_WORKING thinking',
+      'statusUpdate TASK_STATE_COMPLETED final word',
+    ]);
+  });
 });

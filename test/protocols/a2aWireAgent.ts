@@ -8,11 +8,13 @@
 //   steps        reports `half`, then returns `done`
 //   ask          reports `looking`, asks `Which city?`, reports progress without text, returns `trip to <answer>`
 //   wait         asks `Go on?`, then returns `went on`
+//   reply        answers with a Message (`hello back`), no task
+//   reply-late   reports `thinking`, then returns a Message (`final word`): the task's COMPLETED message
 // and two tasks the SDK's own way, through the store only (an executor that publishes events and returns):
 //   abandon      a Task in WORKING, then nothing: a stored task no process runs
 //   sdk-bytes    a Task, a raw-bytes artifact, COMPLETED
 import type { AddressInfo } from 'node:net';
-import { AGENT_CARD_PATH, type Message, type Part, TaskState } from '@a2a-js/sdk';
+import { AGENT_CARD_PATH, type Message, type Part, Role, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, DefaultRequestHandler } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, restHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import express from 'express';
@@ -35,32 +37,52 @@ const part = (content: Part['content'], mediaType: string, filename = ''): Part 
   mediaType,
 });
 
+const agentMessage = (text: string): Message => ({
+  messageId: crypto.randomUUID(),
+  contextId: '',
+  taskId: '',
+  role: Role.ROLE_AGENT,
+  parts: [part({ $case: 'text', value: text }, 'text/plain')],
+  metadata: undefined,
+  extensions: [],
+  referenceTaskIds: [],
+});
+
 const textOf = (message: Message) =>
   message.parts.map((item) => (item.content?.$case === 'text' ? item.content.value : '')).join('');
 
-const tooltask = createA2AExecutor(tasks, async ({ message, progress, ask }) => {
-  switch (textOf(message)) {
-    case 'bytes':
-      return [
-        part({ $case: 'text', value: 'a file follows' }, 'text/plain'),
-        part({ $case: 'raw', value: Buffer.from(BYTES) }, 'application/octet-stream', 'bytes.bin'),
-      ];
-    case 'steps':
-      progress(0.5, 'half');
-      return 'done';
-    case 'ask': {
-      progress(0.2, 'looking');
-      const answer = await ask<Message>({ message: 'Which city?' });
-      progress(0.8);
-      return `trip to ${textOf(answer)}`;
+const tooltask = createA2AExecutor(
+  tasks,
+  async ({ message, progress, ask }) => {
+    switch (textOf(message)) {
+      case 'bytes':
+        return [
+          part({ $case: 'text', value: 'a file follows' }, 'text/plain'),
+          part({ $case: 'raw', value: Buffer.from(BYTES) }, 'application/octet-stream', 'bytes.bin'),
+        ];
+      case 'steps':
+        progress(0.5, 'half');
+        return 'done';
+      case 'ask': {
+        progress(0.2, 'looking');
+        const answer = await ask<Message>({ message: 'Which city?' });
+        progress(0.8);
+        return `trip to ${textOf(answer)}`;
+      }
+      case 'wait':
+        await ask({ message: 'Go on?' });
+        return 'went on';
+      case 'reply':
+        return agentMessage('hello back');
+      case 'reply-late':
+        progress(0.5, 'thinking');
+        return agentMessage('final word');
+      default:
+        return `unknown ${textOf(message)}`;
     }
-    case 'wait':
-      await ask({ message: 'Go on?' });
-      return 'went on';
-    default:
-      return `unknown ${textOf(message)}`;
-  }
-});
+  },
+  { messageReplies: true },
+);
 
 /** Tasks made the SDK's way: events on the bus, which the SDK's result manager saves to the store. */
 const sdkWay: AgentExecutor = {
