@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Message, type Part, Role, type SendMessageResult, type StreamResponse, type Task } from '@a2a-js/sdk';
+import type { Message, Part, SendMessageResult, StreamResponse, Task } from '@a2a-js/sdk';
 import {
   type Client,
   ClientFactory,
@@ -9,6 +9,8 @@ import {
   JsonRpcTransportFactory,
   RestTransportFactory,
 } from '@a2a-js/sdk/client';
+
+import { message } from './a2aFixtures.js';
 
 const agentScript = fileURLToPath(new URL('./a2aWireAgent.ts', import.meta.url));
 
@@ -64,16 +66,7 @@ export async function startWireAgent(redis?: { readonly url: string; readonly na
 
 /** A user message with one text part; `taskId` continues a task, `contextId` names a conversation. */
 export function userMessage(text: string, taskId = '', contextId = ''): Message {
-  return {
-    messageId: crypto.randomUUID(),
-    contextId,
-    taskId,
-    role: Role.ROLE_USER,
-    parts: [{ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
-    metadata: undefined,
-    extensions: [],
-    referenceTaskIds: [],
-  };
+  return { ...message(crypto.randomUUID(), text), taskId, contextId };
 }
 
 /** SendMessage (blocking) of one text; answers the task or message the agent gave. */
