@@ -184,7 +184,8 @@ export function messageOf(result: unknown): Message | undefined {
  * base64), so the result is JSON data that any store keeps, in memory or in Redis.
  */
 export function encodeParts(parts: readonly Part[]): unknown[] {
-  return parts.map((part) => Part.toJSON(part));
+  // An agent's loose part (not an object) has nothing to keep.
+  return parts.flatMap((part) => (typeof part === 'object' && part !== null ? [Part.toJSON(part)] : []));
 }
 
 /**

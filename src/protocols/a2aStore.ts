@@ -151,6 +151,8 @@ export class A2ATaskStore implements TaskStore {
 
   /** The task as this caller's scope sees it, a deep copy; `undefined` when unknown or another scope's. */
   async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
+    // A request without an id (a malformed one the SDK passes on) names no task, as in the SDK's stores.
+    if (typeof taskId !== 'string') return undefined;
     const scope = this.#scope(context);
     const id = scope.key(taskId);
     const snapshot = await findA2ATask(this.#manager, id);
@@ -239,7 +241,7 @@ export class A2ATaskStore implements TaskStore {
           }
           return snapshot;
         case TaskState.TASK_STATE_COMPLETED:
-          return await manager.complete(id, encodeParts(task.artifacts.flatMap((artifact) => artifact.parts)));
+          return await manager.complete(id, encodeParts(task.artifacts.flatMap((artifact) => artifact.parts ?? [])));
         case TaskState.TASK_STATE_FAILED:
           return await manager.fail(id, message ?? 'failed');
         case TaskState.TASK_STATE_REJECTED:
