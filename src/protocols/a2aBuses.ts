@@ -1,5 +1,4 @@
 import {
-  AgentEvent,
   DefaultExecutionEventBus,
   DefaultExecutionEventBusManager,
   type ExecutionEventBus,
@@ -9,10 +8,11 @@ import {
 } from '@a2a-js/sdk/server';
 import { InvalidArgumentError } from '../errors.js';
 import type { TaskManager } from '../manager.js';
-import type { TaskSnapshot } from '../task.js';
+import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { artifactsOf, toA2AStatusUpdate } from './a2aMapping.js';
+import { type A2ABinding, BINDING, changeEvents } from './a2aMapping.js';
 import { scopeOf } from './a2aRecords.js';
+import { bindingOf } from './binding.js';
 
 /** Options of `createA2AEventBusManager`. */
 export interface A2AEventBusManagerOptions {
@@ -55,41 +55,39 @@ export function createA2AEventBusManager(
   const local = new DefaultExecutionEventBusManager(resolver);
   const followed = new Map<string, ExecutionEventBus>();
 
-  const follow = (taskId: string, context: ServerCallContext | undefined): ExecutionEventBus => {
+  const follow = (taskId: string, context: ServerCallContext | undefined): ExecutionEventBus | undefined => {
     const key = scopeOf(context, resolver).key(taskId);
     const existing = followed.get(key);
     if (existing !== undefined) return existing;
+    const known = manager.peek(key);
+    if (known !== undefined && !isFollowed(known)) return undefined;
     const bus = new DefaultExecutionEventBus();
     followed.set(key, bus);
     let first = true;
+    let ended = false;
+    let asked: string | undefined;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      followed.delete(key);
+      // The handler attaches its queue right after `getByTaskId` returns: finish after that.
+      queueMicrotask(() => bus.finished());
+    };
     const publish = (snapshot: TaskSnapshot) => {
+      if (ended) return;
       // The handler yields the stored task itself first; what follows are its changes.
       if (first) {
         first = false;
+        if (!isFollowed(snapshot)) end();
+        if (snapshot.awaiting !== undefined) asked = snapshot.message;
         return;
       }
-      const update = toA2AStatusUpdate(snapshot);
-      if (snapshot.state === 'complete') {
-        for (const artifact of artifactsOf(snapshot.result)) {
-          bus.publish(
-            AgentEvent.artifactUpdate({
-              taskId: update.taskId,
-              contextId: update.contextId,
-              artifact,
-              append: false,
-              lastChunk: true,
-              metadata: undefined,
-            }),
-          );
-        }
-      }
-      bus.publish(AgentEvent.statusUpdate(update));
+      for (const event of changeEvents(snapshot, asked)) bus.publish(event);
+      if (snapshot.awaiting !== undefined) asked = snapshot.message;
     };
-    const end = () => {
-      followed.delete(key);
-      bus.finished();
-    };
-    manager.subscribe(key).subscribe({ next: publish, complete: end, error: end });
+    const subscription = manager.subscribe(key).subscribe({ next: publish, complete: end, error: end });
+    if (ended) subscription.unsubscribe();
+    else bus.once('finished', () => subscription.unsubscribe());
     return bus;
   };
 
@@ -98,4 +96,14 @@ export function createA2AEventBusManager(
     getByTaskId: (taskId, context) => local.getByTaskId(taskId, context) ?? follow(taskId, context),
     cleanupByTaskId: (taskId, context) => local.cleanupByTaskId(taskId, context),
   };
+}
+
+/**
+ * Whether a task without a local bus goes on, so its bus follows it: only a `createA2AExecutor`
+ * task has a work that does (here, or in its owner's process; a dead owner's is failed by a
+ * survivor). One the agent drove through the store alone changes no more once its bus is gone:
+ * the SDK's contract for it is its snapshot, then the end, as with the SDK's own bus manager.
+ */
+function isFollowed(snapshot: TaskSnapshot): boolean {
+  return !isTerminal(snapshot.state) && bindingOf<A2ABinding>(snapshot, BINDING)?.run === true;
 }

@@ -10,12 +10,24 @@ import { InvalidArgumentError, InvalidTransitionError, TaskNotFoundError } from 
 import type { InputRequest, TaskManager, WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { type A2ABinding, artifactsOf, BINDING, toA2AStatusUpdate } from './a2aMapping.js';
+import {
+  type A2ABinding,
+  BINDING,
+  changeEvents,
+  encodeMessage,
+  encodeParts,
+  messageOf,
+  toA2AStatusUpdate,
+} from './a2aMapping.js';
 import { type A2ASide, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
 import { findTask } from './binding.js';
 
-/** What an A2A work may return: text or parts become the task's `result` artifact. */
-export type A2AWorkResult = string | readonly Part[] | undefined;
+/**
+ * What an A2A work may return: text or parts become the task's `result` artifact; a `Message` is
+ * the agent's answer (with `messageReplies`, the answer instead of a task; else the COMPLETED
+ * status message).
+ */
+export type A2AWorkResult = string | readonly Part[] | Message | undefined;
 
 /** What a work run by `createA2AExecutor` gets: tooltask's `WorkContext` plus the A2A request. */
 export interface A2AWorkContext extends WorkContext {
@@ -38,6 +50,14 @@ export type A2AWork = (context: A2AWorkContext) => A2AWorkResult | PromiseLike<A
 export interface A2AExecutorOptions {
   /** Names the owner of a call; give `A2ATaskStore` the same one. Default: the SDK's `resolveUserScope`. */
   readonly ownerResolver?: OwnerResolver | undefined;
+  /**
+   * Lets a work answer with a plain `Message` instead of a task: nothing is published until the
+   * work reports (progress, ask) or ends, and a `Message` it returns before reporting anything is
+   * the whole answer (SendMessage's result, the stream's one event), and its tooltask task is
+   * removed. The price: a work that stays silent shows no task until it reports. Default: `false`
+   * (the task is published at once; a returned `Message` is its COMPLETED status message).
+   */
+  readonly messageReplies?: boolean | undefined;
 }
 
 /**
@@ -55,6 +75,8 @@ export interface A2AExecutorOptions {
  * is the answer of every open request: the work's `ask()` resolves with it. A message to a
  * task that waits for nothing is refused by `A2ATaskStore` (`UnsupportedOperationError`, -32004).
  * `cancelTask` cancels the tooltask task: its work's signal aborts and CANCELED reaches the bus.
+ * A work may answer with a `Message`: with `messageReplies`, one returned before any report is the
+ * whole answer and no task remains; otherwise it is the task's COMPLETED status message.
  * Use it with an `A2ATaskStore` on the same manager.
  *
  * @example
@@ -76,10 +98,14 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
   if (typeof work !== 'function') {
     throw new InvalidArgumentError(`Expected \`work\` to be a function, got ${describe(work)}`);
   }
-  assertOptions('options', options, ['ownerResolver']);
+  assertOptions('options', options, ['ownerResolver', 'messageReplies']);
   const owner = options?.ownerResolver;
   if (owner !== undefined && typeof owner !== 'function') {
     throw new InvalidArgumentError(`Expected \`ownerResolver\` to be a function, got ${describe(owner)}`);
+  }
+  const replies = options?.messageReplies ?? false;
+  if (typeof replies !== 'boolean') {
+    throw new InvalidArgumentError(`Expected \`messageReplies\` to be a boolean, got ${describe(replies)}`);
   }
   const side = sideOf(manager);
   const followers = new Map<string, Follower>();
@@ -87,7 +113,7 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
   const ids = new WeakMap<ExecutionEventBus, string>();
 
   const follow = (id: string, bus: ExecutionEventBus): Follower => {
-    const follower = new Follower(side, id, bus, () => {
+    const follower = new Follower(side, id, bus, replies, () => {
       followers.delete(id);
       side.buses.delete(id);
       side.answering.delete(id);
@@ -117,7 +143,7 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
       const created = await manager.run(
         async (context) => {
           await opened;
-          return work({ ...context, message: structuredClone(message), request });
+          return toResult(await work({ ...context, message: structuredClone(message), request }));
         },
         { id, metadata: { [BINDING]: binding } },
       );
@@ -178,6 +204,23 @@ export function createA2AExecutor(manager: TaskManager, work: A2AWork, options?:
   };
 }
 
+/** A work's value as the task's result, JSON data: parts and a Message in A2A's JSON form (bytes as base64). */
+function toResult(value: A2AWorkResult): unknown {
+  if (Array.isArray(value)) return encodeParts(value);
+  return isMessage(value) ? encodeMessage(value) : value;
+}
+
+function isMessage(value: unknown): value is Message {
+  if (typeof value !== 'object' || value === null) return false;
+  const { messageId, parts } = value as Partial<Message>;
+  return typeof messageId === 'string' && Array.isArray(parts);
+}
+
+/** Whether a snapshot is more than the task's creation and start: a report of its work, or its end. */
+function isReport(snapshot: TaskSnapshot): boolean {
+  return snapshot.state !== 'pending' && snapshot.event !== 'task.start';
+}
+
 /** A point where `execute` returns: the task ended, or waits for its client. */
 function isStop(snapshot: TaskSnapshot): boolean {
   return isTerminal(snapshot.state) || snapshot.awaiting !== undefined;
@@ -195,17 +238,25 @@ class Follower {
   readonly #ended: () => void;
   #published = -1;
   #stoppedAt = -1;
+  /** The last question published: once answered, no status shows it again. */
+  #asked: string | undefined;
+  /** Publishing waits for the work's first report (`messageReplies`): the task so far. */
+  #hold: boolean;
+  #held: TaskSnapshot | undefined;
+  #manager: TaskManager | undefined;
   #waiters = new Set<{ readonly after: number; readonly resolve: () => void }>();
 
-  constructor(side: A2ASide, id: string, bus: ExecutionEventBus, ended: () => void) {
+  constructor(side: A2ASide, id: string, bus: ExecutionEventBus, hold: boolean, ended: () => void) {
     this.#side = side;
     this.#id = id;
     this.bus = bus;
+    this.#hold = hold;
     this.#ended = ended;
   }
 
   /** Subscribes to the task: its current snapshot becomes the Task event, every change an update. */
   attach(manager: TaskManager): void {
+    this.#manager = manager;
     manager.subscribe(this.#id).subscribe({
       next: (snapshot) => this.#next(snapshot),
       complete: () => this.end(),
@@ -238,11 +289,28 @@ class Follower {
 
   #next(snapshot: TaskSnapshot): void {
     if (snapshot.seq <= this.#published) return;
+    if (this.#hold) {
+      const reply = snapshot.state === 'complete' ? messageOf(snapshot.result) : undefined;
+      if (reply !== undefined) {
+        this.#reply(reply, snapshot);
+        return;
+      }
+      if (!isReport(snapshot)) {
+        this.#held = snapshot;
+        return;
+      }
+      this.#hold = false;
+      if (this.#held !== undefined) this.task(this.#held);
+    }
     if (this.#published < 0) this.task(snapshot);
     else {
-      if (snapshot.state === 'complete') this.#publishResult(snapshot);
-      this.bus.publish(AgentEvent.statusUpdate(toA2AStatusUpdate(snapshot)));
+      for (const event of changeEvents(snapshot, this.#asked)) this.bus.publish(event);
       this.#published = snapshot.seq;
+    }
+    if (snapshot.awaiting !== undefined) {
+      this.#asked = snapshot.message;
+      const record = this.#side.records.get(this.#id);
+      if (record !== undefined) record.asked = snapshot.message;
     }
     if (!isStop(snapshot)) return;
     this.#stoppedAt = snapshot.seq;
@@ -253,11 +321,18 @@ class Follower {
     }
   }
 
-  #publishResult(snapshot: TaskSnapshot): void {
-    const { taskId, contextId } = toA2AStatusUpdate(snapshot);
-    for (const artifact of artifactsOf(snapshot.result)) {
-      const update = { taskId, contextId, artifact, append: false, lastChunk: true, metadata: undefined };
-      this.bus.publish(AgentEvent.artifactUpdate(update));
-    }
+  /** Answers with the work's Message alone: no task was published, none remains. */
+  #reply(reply: Message, snapshot: TaskSnapshot): void {
+    const contextId = toA2AStatusUpdate(snapshot).contextId;
+    this.bus.publish(AgentEvent.message({ ...reply, taskId: '', contextId: reply.contextId || contextId }));
+    this.#published = snapshot.seq;
+    this.#hold = false;
+    this.#stoppedAt = snapshot.seq;
+    for (const waiter of this.#waiters) waiter.resolve();
+    this.#waiters.clear();
+    this.#manager?.remove(this.#id).catch(() => {
+      // Gone already, or a store that failed, which the manager reports on its own error stream:
+      // the answer stands either way.
+    });
   }
 }

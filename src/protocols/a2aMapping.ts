@@ -1,12 +1,5 @@
-import {
-  type Artifact,
-  type Message,
-  type Part,
-  Role,
-  type Task,
-  TaskState,
-  type TaskStatusUpdateEvent,
-} from '@a2a-js/sdk';
+import { type Artifact, Message, Part, Role, type Task, TaskState, type TaskStatusUpdateEvent } from '@a2a-js/sdk';
+import { AgentEvent, type AgentExecutionEvent } from '@a2a-js/sdk/server';
 import type { TaskAwaiting, TaskSnapshot, TaskState as TooltaskState } from '../task.js';
 import { bindingOf } from './binding.js';
 
@@ -63,8 +56,10 @@ export function toA2AState(state: TooltaskState, error?: Error, awaiting?: TaskA
 }
 
 /**
- * The A2A `TaskStatusUpdateEvent` of a tooltask snapshot: state, the progress message (or the
- * failure's message) as an agent message, and the ISO time of the change.
+ * The A2A `TaskStatusUpdateEvent` of a tooltask snapshot: state, the status text (the progress
+ * text, the open question, the failure's message; none once complete) as an agent message, and the
+ * ISO time of the change. `asked`: a question the reader published before, never shown again once
+ * answered.
  *
  * @example
  * ```ts
@@ -77,10 +72,10 @@ export function toA2AState(state: TooltaskState, error?: Error, awaiting?: TaskA
  * }
  * ```
  */
-export function toA2AStatusUpdate(snapshot: TaskSnapshot): TaskStatusUpdateEvent {
+export function toA2AStatusUpdate(snapshot: TaskSnapshot, asked?: string): TaskStatusUpdateEvent {
   const binding = bindingOf<A2ABinding>(snapshot, BINDING);
   const contextId = binding?.contextId ?? '';
-  return { taskId: binding?.taskId ?? snapshot.id, contextId, status: statusOf(snapshot), metadata: undefined };
+  return { taskId: binding?.taskId ?? snapshot.id, contextId, status: statusOf(snapshot, asked), metadata: undefined };
 }
 
 /**
@@ -108,28 +103,111 @@ export function toA2ATask(snapshot: TaskSnapshot): Task {
   };
 }
 
-/** The A2A status of a snapshot; its message (the progress text) is `<task id>:<seq>`. */
-export function statusOf(snapshot: TaskSnapshot): Task['status'] {
+/**
+ * The A2A status of a snapshot; its message (the progress text) is `<task id>:<seq>`.
+ *
+ * The text is what the state says now: the question while the task awaits its client, the
+ * progress text while it works (never a question already answered: the answer's own change shows
+ * none, and `asked`, the last question a reader saw, is never shown again), the error once failed,
+ * the reason once cancelled, and once complete none (an earlier step's progress text is no
+ * completion message), or the `Message` the work returned.
+ */
+export function statusOf(snapshot: TaskSnapshot, asked?: string): Task['status'] {
   const binding = bindingOf<A2ABinding>(snapshot, BINDING);
   const taskId = binding?.taskId ?? snapshot.id;
-  const text = snapshot.state === 'failed' ? (snapshot.error?.message ?? snapshot.message) : snapshot.message;
+  const contextId = binding?.contextId ?? '';
+  const text = statusText(snapshot, asked);
+  const reply = snapshot.state === 'complete' ? messageOf(snapshot.result) : undefined;
   return {
     state: toA2AState(snapshot.state, snapshot.error, snapshot.awaiting),
     message:
-      text === undefined
-        ? undefined
-        : agentMessage(taskId, binding?.contextId ?? '', `${taskId}:${snapshot.seq}`, text),
+      reply !== undefined
+        ? { ...reply, taskId, contextId: reply.contextId === '' ? contextId : reply.contextId }
+        : text === undefined
+          ? undefined
+          : agentMessage(taskId, contextId, `${taskId}:${snapshot.seq}`, text),
     timestamp: new Date(snapshot.updatedAt).toISOString(),
   };
 }
 
-/** A work's value as artifacts: text or parts become the `result` artifact; nothing, none. */
+function statusText(snapshot: TaskSnapshot, asked: string | undefined): string | undefined {
+  switch (snapshot.state) {
+    case 'failed':
+      return snapshot.error?.message ?? snapshot.message;
+    case 'complete':
+      return undefined;
+    case 'running':
+      if (snapshot.awaiting !== undefined) return snapshot.message;
+      // The chart keeps the last text: after an answer that is the question.
+      if (snapshot.event === 'task.respond' || snapshot.message === asked) return undefined;
+      return snapshot.message;
+    default:
+      return snapshot.message;
+  }
+}
+
+/**
+ * The events a change of a followed task publishes: once complete, its result artifacts, then
+ * its status update. `asked` is the last question the follower published (see `statusOf`).
+ */
+export function changeEvents(snapshot: TaskSnapshot, asked?: string): AgentExecutionEvent[] {
+  const update = toA2AStatusUpdate(snapshot, asked);
+  const events: AgentExecutionEvent[] = [];
+  if (snapshot.state === 'complete') {
+    for (const artifact of artifactsOf(snapshot.result)) {
+      const { taskId, contextId } = update;
+      events.push(
+        AgentEvent.artifactUpdate({ taskId, contextId, artifact, append: false, lastChunk: true, metadata: undefined }),
+      );
+    }
+  }
+  events.push(AgentEvent.statusUpdate(update));
+  return events;
+}
+
+/** The key under which a task's result holds the A2A `Message` its work answered with. */
+const MESSAGE = '@a2a/message';
+
+/** A Message as a task's result holds it: in A2A's own JSON form (`Message.toJSON`), under its key. */
+export function encodeMessage(message: Message): { readonly [MESSAGE]: unknown } {
+  return { [MESSAGE]: Message.toJSON(message) };
+}
+
+/** The Message a task's result holds (see `encodeMessage`), decoded as the SDK holds it; else `undefined`. */
+export function messageOf(result: unknown): Message | undefined {
+  if (typeof result !== 'object' || result === null || !Object.hasOwn(result, MESSAGE)) return undefined;
+  return Message.fromJSON((result as Record<typeof MESSAGE, unknown>)[MESSAGE]);
+}
+
+/**
+ * Parts as a task's result holds them: each in A2A's own JSON form (`Part.toJSON`, raw bytes as
+ * base64), so the result is JSON data that any store keeps, in memory or in Redis.
+ */
+export function encodeParts(parts: readonly Part[]): unknown[] {
+  // An agent's loose part (not an object) has nothing to keep.
+  return parts.flatMap((part) => (typeof part === 'object' && part !== null ? [Part.toJSON(part)] : []));
+}
+
+/**
+ * A part of a task's result as the SDK holds it: one `encodeParts` wrote is decoded with
+ * `Part.fromJSON` (raw bytes as a `Buffer`, as the SDK's own decoder gives them); one completed
+ * with the SDK's object form (it has `content`) is copied as it is.
+ */
+function decodePart(item: unknown): Part {
+  if (typeof item === 'object' && item !== null && Object.hasOwn(item, 'content')) {
+    return structuredClone(item as Part);
+  }
+  return Part.fromJSON(item);
+}
+
+/** A work's value as artifacts: text or parts become the `result` artifact; nothing, or a Message, none. */
 export function artifactsOf(result: unknown): Artifact[] {
+  if (messageOf(result) !== undefined) return [];
   const parts: Part[] =
     typeof result === 'string'
       ? [textPart(result)]
       : Array.isArray(result)
-        ? structuredClone(result as Part[])
+        ? result.map(decodePart)
         : result === undefined
           ? []
           : [

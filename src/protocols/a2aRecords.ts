@@ -1,9 +1,10 @@
 import type { Artifact, Message, Task, TaskStatus } from '@a2a-js/sdk';
 import { type ExecutionEventBus, type OwnerResolver, resolveUserScope, ServerCallContext } from '@a2a-js/sdk/server';
+import { InvalidTaskIdError } from '../errors.js';
 import type { TaskManager } from '../manager.js';
 import type { TaskSnapshot } from '../task.js';
 import { type A2ABinding, artifactsOf, BINDING, statusOf } from './a2aMapping.js';
-import { bindingOf } from './binding.js';
+import { bindingOf, findTask } from './binding.js';
 
 /**
  * Who an A2A call comes from. Task ids are kept apart per tenant and owner, as the SDK's own stores
@@ -31,6 +32,19 @@ export function scopeOf(context: ServerCallContext | undefined, resolver: OwnerR
   };
 }
 
+/**
+ * The task behind an A2A task id, or `undefined` when there is none. An id no tooltask task can
+ * have (over 256 characters, scoped or not) is one there is none of: A2A answers TaskNotFound.
+ */
+export async function findA2ATask(manager: TaskManager, key: string): Promise<TaskSnapshot | undefined> {
+  try {
+    return await findTask(manager, key);
+  } catch (error) {
+    if (error instanceof InvalidTaskIdError) return undefined;
+    throw error;
+  }
+}
+
 /** Whether a tooltask task is an A2A task of this scope. */
 export function isVisible(snapshot: TaskSnapshot, scope: A2AScope): boolean {
   const binding = bindingOf<A2ABinding>(snapshot, BINDING);
@@ -47,6 +61,8 @@ export interface A2ARecord {
   status: TaskStatus | undefined;
   /** The tooltask `seq` that status was saved at: once the task moves on, the snapshot's status is newer. */
   statusSeq: number;
+  /** The last question a `createA2AExecutor` task asked: once answered, no status shows it again. */
+  asked: string | undefined;
 }
 
 /**
@@ -95,6 +111,7 @@ export function recordOf(side: A2ASide, snapshot: TaskSnapshot, history: Message
     metadata: {},
     status: undefined,
     statusSeq: -1,
+    asked: undefined,
   };
 }
 
@@ -113,7 +130,7 @@ export function readTask(side: A2ASide, snapshot: TaskSnapshot, context: ServerC
   let artifacts = record.artifacts;
   if (status === undefined) {
     const saved = !run && record.statusSeq === snapshot.seq ? record.status : undefined;
-    status = saved ?? statusOf(snapshot);
+    status = saved ?? statusOf(snapshot, record.asked);
     if (snapshot.state === 'complete' && (run || artifacts.length === 0)) {
       const missing = artifactsOf(snapshot.result).filter(
         (artifact) => !artifacts.some((kept) => kept.artifactId === artifact.artifactId),

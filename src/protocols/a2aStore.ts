@@ -5,12 +5,20 @@ import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
 import type { TaskManager } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
-import { type A2ABinding, A2ARejectedError, BINDING, textOf, toA2AState } from './a2aMapping.js';
-import { type A2ARecord, type A2AScope, isVisible, readTask, recordOf, scopeOf, sideOf } from './a2aRecords.js';
+import { openToken, pageByUpdate, tokenAfter } from './a2aList.js';
+import { type A2ABinding, A2ARejectedError, BINDING, encodeParts, textOf, toA2AState } from './a2aMapping.js';
+import {
+  type A2ARecord,
+  type A2AScope,
+  findA2ATask,
+  isVisible,
+  readTask,
+  recordOf,
+  scopeOf,
+  sideOf,
+} from './a2aRecords.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
-import { scanPage } from './scan.js';
 
-const MAX_SCAN = 10_000;
 const DEFAULT_MAX_HISTORY = 1000;
 
 /** Options of `A2ATaskStore`. */
@@ -143,9 +151,11 @@ export class A2ATaskStore implements TaskStore {
 
   /** The task as this caller's scope sees it, a deep copy; `undefined` when unknown or another scope's. */
   async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
+    // A request without an id (a malformed one the SDK passes on) names no task, as in the SDK's stores.
+    if (typeof taskId !== 'string') return undefined;
     const scope = this.#scope(context);
     const id = scope.key(taskId);
-    const snapshot = await findTask(this.#manager, id);
+    const snapshot = await findA2ATask(this.#manager, id);
     if (snapshot === undefined) {
       sideOf(this.#manager).records.delete(id);
       return undefined;
@@ -155,10 +165,13 @@ export class A2ATaskStore implements TaskStore {
   }
 
   /**
-   * One page of this scope's tasks in creation order, filtered by `contextId`, `status` and
-   * `statusTimestampAfter` (an empty value filters nothing). `pageToken` is the manager's cursor,
-   * empty once no further task matches; one the store never gave is `RequestMalformedError`
-   * (-32602). `totalSize` counts this page only: counting every match would cost O(n) per call.
+   * One page of this scope's tasks, the last updated first (A2A v1.0's order), filtered by
+   * `contextId`, `status` and `statusTimestampAfter` (an empty value filters nothing). `pageToken`
+   * continues after the last task of the previous page, and stays sound while tasks change: no task
+   * comes twice, and every task that does not change during the walk comes exactly once (one that
+   * changes moves ahead of the walk). It is empty once no further task matches; one the store never
+   * gave is `RequestMalformedError` (-32602). Each page walks every task the manager holds.
+   * `totalSize` counts this page only.
    */
   async list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
     const scope = this.#scope(context);
@@ -169,6 +182,7 @@ export class A2ATaskStore implements TaskStore {
     if (after !== undefined && Number.isNaN(after)) {
       throw new RequestMalformedError('statusTimestampAfter must be a valid ISO 8601 date string');
     }
+    const from = params.pageToken === '' || params.pageToken === undefined ? undefined : openToken(params.pageToken);
     const visible = (snapshot: TaskSnapshot) => {
       if (!isVisible(snapshot, scope)) return false;
       const record = recordOf(side, snapshot);
@@ -181,29 +195,14 @@ export class A2ATaskStore implements TaskStore {
         params.status === TaskState.TASK_STATE_UNSPECIFIED || params.status === undefined || state === params.status
       );
     };
-    let page: Awaited<ReturnType<typeof scanPage>>;
-    try {
-      page = await scanPage(
-        this.#manager,
-        {
-          cursor: params.pageToken === '' ? undefined : params.pageToken,
-          limit: pageSize,
-          maxScan: MAX_SCAN,
-          lookahead: true,
-        },
-        visible,
-      );
-    } catch (error) {
-      if (error instanceof InvalidArgumentError) {
-        throw new RequestMalformedError(`Expected \`pageToken\` to be one ListTasks gave, got \`${params.pageToken}\``);
-      }
-      throw error;
-    }
+    const page = await pageByUpdate(this.#manager, { after: from, limit: pageSize }, visible);
     const tasks = page.tasks.map((snapshot) => {
       const task = readTask(side, snapshot, context);
       return params.includeArtifacts === true ? task : { ...task, artifacts: [] };
     });
-    return { tasks, nextPageToken: page.nextCursor ?? '', pageSize, totalSize: tasks.length };
+    const last = page.tasks.at(-1);
+    const nextPageToken = page.more && last !== undefined ? tokenAfter(last) : '';
+    return { tasks, nextPageToken, pageSize, totalSize: tasks.length };
   }
 
   #scope(context: ServerCallContext | undefined): A2AScope {
@@ -242,10 +241,7 @@ export class A2ATaskStore implements TaskStore {
           }
           return snapshot;
         case TaskState.TASK_STATE_COMPLETED:
-          return await manager.complete(
-            id,
-            task.artifacts.flatMap((artifact) => artifact.parts),
-          );
+          return await manager.complete(id, encodeParts(task.artifacts.flatMap((artifact) => artifact.parts ?? [])));
         case TaskState.TASK_STATE_FAILED:
           return await manager.fail(id, message ?? 'failed');
         case TaskState.TASK_STATE_REJECTED:

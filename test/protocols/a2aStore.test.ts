@@ -4,7 +4,7 @@ import { AgentEvent, ResultManager, type ServerCallContext, type TaskStore } fro
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { createTaskManager } from '../../src/index.js';
-import { A2ATaskStore } from '../../src/protocols/a2a.js';
+import { A2ATaskStore, createA2AExecutor, toA2ATask } from '../../src/protocols/a2a.js';
 import {
   artifact,
   context,
@@ -412,5 +412,43 @@ describe('A2ATaskStore options', () => {
     await expect(new A2ATaskStore(tasks).save(task('plain', 'c'), context())).rejects.toThrow(InvalidArgumentError);
     expect(await new A2ATaskStore(tasks).load('plain', context())).toBeUndefined();
     await tasks.dispose();
+  });
+});
+
+describe('createA2AExecutor options', () => {
+  it.each([
+    [{ messageReplies: 'yes' }, 'Expected `messageReplies` to be a boolean, got `"yes"` (string)'],
+    [{ replies: true }, 'Expected `options` to have only `ownerResolver`, `messageReplies`, got `replies`'],
+  ])('refuses %o with InvalidArgumentError', (options, text) => {
+    const tasks = createTaskManager();
+    expect(() => createA2AExecutor(tasks, () => 'done', options as never)).toThrow(InvalidArgumentError);
+    expect(() => createA2AExecutor(tasks, () => 'done', options as never)).toThrow(text);
+  });
+});
+
+describe.each(STORES)('A2A store on loose input from an agent: %s', (_name, make) => {
+  it('answers no task for an id that is not a string, as for an unknown one', async () => {
+    const under = make();
+    expect(await under.store.load(undefined as never, context())).toBeUndefined();
+    await under.dispose();
+  });
+
+  it('keeps a COMPLETED task whose artifact came without parts, and its parts that did come', async () => {
+    const under = make();
+    const loose = { artifactId: 'loose', name: 'loose' } as never;
+    const done = task('loose', 'c', {
+      status: status(TaskState.TASK_STATE_COMPLETED),
+      artifacts: [loose, artifact('kept', 'kept text')],
+    });
+    await under.store.save(done, context());
+    const loaded = await under.store.load('loose', context());
+    expect(loaded?.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(loaded?.artifacts.map((kept) => kept.artifactId)).toEqual(['loose', 'kept']);
+    if (under.tasks !== undefined) {
+      expect(toA2ATask(await under.tasks.get('loose')).artifacts[0]?.parts.map((part) => part.content)).toEqual([
+        { $case: 'text', value: 'kept text' },
+      ]);
+    }
+    await under.dispose();
   });
 });

@@ -97,7 +97,7 @@ describe.each(KINDS)('createA2AExecutor end to end with %s', (_name, makeStore) 
       expect(described.slice(1, 1001)).toEqual(
         Array.from({ length: 1000 }, (_, i) => `statusUpdate:TASK_STATE_WORKING:step ${i + 1}`),
       );
-      expect(described.slice(1001)).toEqual(['artifact:done', 'statusUpdate:TASK_STATE_COMPLETED:step 1000']);
+      expect(described.slice(1001)).toEqual(['artifact:done', 'statusUpdate:TASK_STATE_COMPLETED:']);
       // The SDK's result manager copies the growing history twice per event: seconds, on a busy machine more.
     }, 60_000);
 
@@ -108,7 +108,7 @@ describe.each(KINDS)('createA2AExecutor end to end with %s', (_name, makeStore) 
         expect.stringMatching(/^task:TASK_STATE_(SUBMITTED|WORKING):$/),
         'statusUpdate:TASK_STATE_WORKING:half',
         'artifact:done',
-        'statusUpdate:TASK_STATE_COMPLETED:half',
+        'statusUpdate:TASK_STATE_COMPLETED:',
       ]);
       const first = run.events[0]?.payload;
       expect(first?.$case === 'task' ? first.value.artifacts : undefined).toEqual([]);

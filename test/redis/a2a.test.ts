@@ -1,10 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { type StreamResponse, TaskState } from '@a2a-js/sdk';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskManager, type TaskManager } from '../../src/index.js';
 import { A2ATaskStore, createA2AEventBusManager, createA2AExecutor } from '../../src/protocols/a2a.js';
 import { redisStore } from '../../src/redis/index.js';
 import { type Agent, readStream, send, startAgent } from '../protocols/a2aFixtures.js';
+import {
+  asTask,
+  BYTES,
+  fileOf,
+  sendText,
+  startWireAgent,
+  streamText,
+  TRANSPORTS,
+  type WireAgent,
+} from '../protocols/a2aWire.js';
 import { freshNamespace } from './fixtures.js';
-import { hasRedis, startRedis } from './server.js';
+import { hasRedis, type RedisServer, startRedis } from './server.js';
 
 describe.skipIf(!hasRedis())('A2A across two agents on one Redis', () => {
   const cleanup: Array<() => Promise<void> | void> = [];
@@ -55,4 +66,49 @@ describe.skipIf(!hasRedis())('A2A across two agents on one Redis', () => {
     expect(onB.described()[1]).toBe('statusUpdate:TASK_STATE_WORKING:almost');
     expect(onA.described().at(-1)).toMatch(/^statusUpdate:TASK_STATE_COMPLETED:/);
   }, 30_000);
+});
+
+describe.skipIf(!hasRedis())('A2A over both wires, two agent processes on one Redis', () => {
+  let redis: RedisServer;
+  let a: WireAgent;
+  let b: WireAgent;
+  beforeAll(async () => {
+    redis = await startRedis();
+    const namespace = freshNamespace();
+    [a, b] = await Promise.all([
+      startWireAgent({ url: redis.url, namespace }),
+      startWireAgent({ url: redis.url, namespace }),
+    ]);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await redis?.close();
+  });
+
+  describe.each(TRANSPORTS)('over %s', (transport) => {
+    it("gives B the raw bytes of A's file parts, made by a work and saved through the store", async () => {
+      const [onA, onB] = await Promise.all([a.client(transport), b.client(transport)]);
+      for (const text of ['bytes', 'sdk-bytes']) {
+        const done = asTask(await sendText(onA, text));
+        expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+        const read = await onB.getTask({ tenant: '', id: done.id });
+        expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+        const parts = read.artifacts.flatMap((artifact) => artifact.parts);
+        expect(fileOf(parts)).toEqual({
+          bytes: [...BYTES],
+          filename: 'bytes.bin',
+          mediaType: 'application/octet-stream',
+        });
+      }
+    });
+
+    it('resubscribing on B to a task A stored and no work drives gives its snapshot, then closes', async () => {
+      const [onA, onB] = await Promise.all([a.client(transport), b.client(transport)]);
+      const made = await streamText(onA, 'abandon');
+      const id = made[0]?.payload?.$case === 'task' ? made[0].payload.value.id : '';
+      const events: StreamResponse[] = [];
+      for await (const event of onB.resubscribeTask({ tenant: '', id })) events.push(event);
+      expect(events.map((event) => event.payload?.$case)).toEqual(['task']);
+    });
+  });
 });
