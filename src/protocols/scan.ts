@@ -8,9 +8,7 @@ import type { TaskSnapshot } from '../task.js';
  * Each read asks the manager for exactly the tasks still missing, so a page boundary is always a
  * cursor the manager made and nothing is skipped or seen twice. Tasks hidden from this caller
  * (another session or tenant) are read and dropped; after `maxScan` of them the page ends early,
- * with a cursor, so one call costs O(limit + maxScan) whatever the registry holds. With `lookahead`,
- * a full page reads on (within the same `maxScan`) until one more visible task exists, and carries
- * no cursor when none does: a protocol whose empty token means "no more results" needs that.
+ * with a cursor, so one call costs O(limit + maxScan) whatever the registry holds.
  */
 export async function scanPage(
   manager: TaskManager,
@@ -18,7 +16,6 @@ export async function scanPage(
     readonly cursor: string | undefined;
     readonly limit: number;
     readonly maxScan: number;
-    readonly lookahead?: boolean | undefined;
   },
   visible: (task: TaskSnapshot) => boolean,
 ): Promise<TaskPage> {
@@ -35,30 +32,6 @@ export async function scanPage(
     cursor = page.nextCursor;
     if (cursor === undefined) return { tasks };
     if (scanned >= query.maxScan) return { tasks, nextCursor: cursor };
-    if (tasks.length >= query.limit) {
-      if (query.lookahead !== true) return { tasks, nextCursor: cursor };
-      return (await anyVisible(manager, cursor, query.maxScan - scanned, visible))
-        ? { tasks, nextCursor: cursor }
-        : { tasks };
-    }
+    if (tasks.length >= query.limit) return { tasks, nextCursor: cursor };
   }
-}
-
-/** Whether a visible task follows `cursor`; `true` when `budget` runs out first (it may). */
-async function anyVisible(
-  manager: TaskManager,
-  from: string,
-  budget: number,
-  visible: (task: TaskSnapshot) => boolean,
-): Promise<boolean> {
-  let cursor: string | undefined = from;
-  let left = budget;
-  while (cursor !== undefined) {
-    if (left <= 0) return true;
-    const page = await manager.page({ cursor, limit: Math.min(100, left) });
-    if (page.tasks.some(visible)) return true;
-    left -= page.tasks.length;
-    cursor = page.nextCursor;
-  }
-  return false;
 }
