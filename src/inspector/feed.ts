@@ -40,6 +40,11 @@ type Logged = { readonly n: number; readonly row: WireRow } | { readonly n: numb
 /** A reader of the feed: gets changes after the ones it has, in order. */
 export type FeedListener = (n: number, changes: WireChanges) => void;
 
+/** Told when a task is made (or first seen) and when it ends: what the metrics count. */
+export type LifecycleListener = (event: 'created' | 'ended', snapshot: TaskSnapshot) => void;
+
+const FINAL = new Set(['complete', 'failed', 'cancelled']);
+
 /**
  * The inspector's view of one manager: every task's row, a bounded timeline per task, and a
  * numbered log of recent changes, so a page that reconnects gets exactly what it missed.
@@ -50,6 +55,8 @@ export class InspectorFeed {
   readonly #timelines = new Map<string, Timeline>();
   readonly #log: Logged[] = [];
   readonly #listeners = new Set<FeedListener>();
+  readonly #lifecycle = new Set<LifecycleListener>();
+  readonly #counts = new Map<string, number>();
   readonly #subscriptions: { unsubscribe(): void }[] = [];
   /** Tells this feed's change numbers from another's: a restarted server starts again from 1. */
   readonly instance: string = randomBytes(9).toString('base64url');
@@ -152,6 +159,17 @@ export class InspectorFeed {
     return { rows, deleted, registry: this.#registry };
   }
 
+  /** How many tasks the feed holds in each state (`running` includes those awaiting input). */
+  counts(): ReadonlyMap<string, number> {
+    return this.#counts;
+  }
+
+  /** Follows tasks made and ended from now on (those already there are not replayed). */
+  onLifecycle(listener: LifecycleListener): () => void {
+    this.#lifecycle.add(listener);
+    return () => this.#lifecycle.delete(listener);
+  }
+
   listen(listener: FeedListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -193,12 +211,25 @@ export class InspectorFeed {
       order,
     ];
     this.#rows.set(snapshot.id, { snapshot, row });
+    if (known !== undefined) this.#count(known.snapshot.state, -1);
+    this.#count(snapshot.state, 1);
+    if (log && (known === undefined || replaced)) for (const listener of this.#lifecycle) listener('created', snapshot);
+    if (log && FINAL.has(snapshot.state) && (known === undefined || replaced || !FINAL.has(known.snapshot.state))) {
+      for (const listener of this.#lifecycle) listener('ended', snapshot);
+    }
     this.#record(snapshot);
     if (log) this.#queue({ rows: [row], deleted: [] });
   }
 
+  #count(state: string, by: number): void {
+    this.#counts.set(state, (this.#counts.get(state) ?? 0) + by);
+  }
+
   #deleted(id: string): void {
-    if (!this.#rows.delete(id)) return;
+    const known = this.#rows.get(id);
+    if (known === undefined) return;
+    this.#rows.delete(id);
+    this.#count(known.snapshot.state, -1);
     this.#timelines.delete(id);
     this.#queue({ rows: [], deleted: [id] });
   }

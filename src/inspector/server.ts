@@ -9,6 +9,7 @@ import { assertOptions, describe } from '../validate.js';
 import { pageScript } from './assets.js';
 import { InspectorFeed } from './feed.js';
 import { type PageDocument, pageDocument } from './html.js';
+import { createInspectorMetrics } from './metrics.js';
 import { streamFeed } from './pageStream.js';
 
 /** Options of `serveInspector`. */
@@ -80,6 +81,7 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
   const expected = digest(token);
   const feed = new InspectorFeed(manager);
   await feed.start();
+  const metrics = await createInspectorMetrics(manager, feed);
   const chart = JSON.stringify(toJSON(taskMachine));
   const streams = new Set<() => void>();
   let allowedHosts: Set<string> | undefined;
@@ -127,6 +129,18 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
     if (!authorized(request.headers.authorization)) {
       response.setHeader('www-authenticate', 'Bearer');
       return send(response, 401, { error: { name: 'Unauthorized', message: 'Expected the inspector token' } });
+    }
+    if (url.pathname === '/metrics') {
+      if (request.method !== 'GET') return send(response, 405, methodError(request));
+      if (metrics === undefined) {
+        return send(response, 501, {
+          error: { name: 'NotImplemented', message: 'Expected prom-client to be installed for /metrics, found none' },
+        });
+      }
+      const text = await metrics.text();
+      response.writeHead(200, { 'content-type': metrics.contentType, ...COMMON_HEADERS });
+      response.end(text);
+      return;
     }
     const [, api, resource, id, action, ...rest] = url.pathname.split('/');
     if (api !== 'api' || rest.length > 0) return send(response, 404, notFound());
@@ -214,6 +228,7 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
     token,
     close: async () => {
       feed.stop();
+      metrics?.stop();
       for (const stop of streams) stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
