@@ -3,13 +3,21 @@
  *
  *   npx tsx scripts/inspector-screenshots.ts [dir]     (default docs/)
  *
- * Writes inspector.png (the whole page, a task awaiting input opened) and inspector-chart.png
- * (the task chart alone, a work just started). Part of `npm run screenshots`.
+ * Writes inspector.png (the whole page at scale: 250,000 finished tasks in the store behind the
+ * demo's, a task awaiting input opened), inspector-dark.png (the same in the dark theme) and
+ * inspector-chart.png (the task chart alone, a work just started). Part of `npm run screenshots`.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright';
-import { type Clock, createTaskManager, systemClock, type WorkContext } from '../src/index.js';
+import {
+  type Clock,
+  createTaskManager,
+  MemoryStore,
+  systemClock,
+  type TaskSnapshot,
+  type WorkContext,
+} from '../src/index.js';
 import { serveInspector } from '../src/inspector.js';
 import { browserProblem, chromiumArgs, chromiumPath } from '../vitest.browser.js';
 
@@ -24,7 +32,35 @@ mkdirSync(dir, { recursive: true });
 // The demo's tasks were made over the last half hour: a clock that runs behind, then catches up.
 let behind = 30 * 60_000;
 const clock: Clock = { ...systemClock, now: () => Date.now() - behind };
-const tasks = createTaskManager({ clock, concurrency: 6 });
+// The list at scale: what a day of finished tasks looks like behind the live ones.
+const store = new MemoryStore();
+const dayAgo = Date.now() - 26 * 3_600_000;
+const ends = ['complete', 'complete', 'complete', 'complete', 'failed', 'cancelled'] as const;
+for (let i = 0; i < 250_000; i++) {
+  const state = ends[i % ends.length] as (typeof ends)[number];
+  const at = dayAgo + i * 350;
+  const snapshot: TaskSnapshot = {
+    id: `nightly-${String(i).padStart(6, '0')}`,
+    state,
+    progress: state === 'complete' ? 1 : 0.6,
+    message: state === 'cancelled' ? 'cancelled by user' : 'step 6 of 10',
+    result: undefined,
+    error: state === 'failed' ? new Error('upstream timed out') : undefined,
+    createdAt: at,
+    updatedAt: at + 2000,
+    startedAt: at,
+    completedAt: at + 2000,
+    seq: 4,
+    metadata: undefined,
+    ttl: undefined,
+    awaiting: undefined,
+    inputRequests: undefined,
+    value: state,
+    event: 'task.complete',
+  };
+  store.save(Object.freeze(snapshot));
+}
+const tasks = createTaskManager({ clock, concurrency: 6, store });
 const inspector = await serveInspector(tasks, { log: false, actions: true });
 const held: WorkContext[] = [];
 const hold = (context: WorkContext) =>
@@ -68,6 +104,9 @@ await page.locator(`.row[data-id="${awaiting}"]`).click();
 await page.waitForSelector('.chart svg [data-active="true"]');
 await page.waitForTimeout(300);
 await page.screenshot({ path: path.join(dir, 'inspector.png') });
+await page.emulateMedia({ colorScheme: 'dark' });
+await page.waitForTimeout(300);
+await page.screenshot({ path: path.join(dir, 'inspector-dark.png') });
 
 // The chart alone, sharper, for a task whose work just started (the arrow it took in amber).
 const started = held[5]?.id as string;
@@ -83,4 +122,4 @@ await sharp.locator('.chart svg').screenshot({ path: path.join(dir, 'inspector-c
 await browser.close();
 await inspector.close();
 await tasks.dispose();
-console.log(`Screenshots in ${dir}: inspector.png, inspector-chart.png`);
+console.log(`Screenshots in ${dir}: inspector.png, inspector-dark.png, inspector-chart.png`);
