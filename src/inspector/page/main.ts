@@ -184,7 +184,7 @@ function frame(): void {
 }
 
 function renderHeader(): void {
-  for (const [shown, { value }] of countButtons) value.textContent = String(table.counts[shown]);
+  for (const [shown, { value }] of countButtons) value.textContent = table.counts[shown].toLocaleString('en');
   if (registry !== undefined) {
     const slots = registry.concurrency === null ? '∞' : String(registry.concurrency);
     registryLine.textContent = `slots ${registry.running}/${slots} · queued ${registry.queued} · live ${registry.live}`;
