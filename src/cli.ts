@@ -30,12 +30,14 @@ async function inspect(args: string[]): Promise<void> {
   });
   if (values.redis === undefined) throw new Error(`Expected --redis <url>, got none\n${USAGE}`);
   const port = Number(values.port);
-  const tasks = createTaskManager({ store: redisStore({ url: values.redis, namespace: values.namespace }) });
+  const store = redisStore({ url: values.redis, namespace: values.namespace });
+  const tasks = createTaskManager({ store });
   const inspector = await serveInspector(tasks, {
     port,
     host: values.host,
     actions: values.actions,
     ...(values.token === undefined ? {} : { token: values.token }),
+    nodes: () => store.cluster.nodes(),
     log: (line) => console.log(`${line}  (Redis ${values.redis}, namespace ${values.namespace})`),
   });
   const stop = () => {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WireReset, WireTask } from '../src/inspector/wire.js';
+import type { WireNode, WireReset, WireTask } from '../src/inspector/wire.js';
 import { hasRedis, type RedisServer, startRedis } from './redis/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,6 +70,18 @@ describe.skipIf(!hasRedis())('npx tooltask inspect --redis', () => {
       ['beta-2', 'running'],
     ]);
     expect(reset.actions).toBe(true);
+    expect(reset.nodes).toBe(true);
+
+    // Every process: the two workers and the inspector's own manager, each lease held.
+    const nodes = async () =>
+      ((await (await fetch(`${base}api/nodes`, { headers: auth })).json()) as WireNode[])
+        .map((node) => [node.alive, node.live])
+        .sort();
+    await expect.poll(nodes).toEqual([
+      [true, 0],
+      [true, 2],
+      [true, 2],
+    ]);
 
     // Cancel from the inspector: the owner's chart takes it and its work is aborted.
     const cancelled = await fetch(`${base}api/tasks/alpha-2/cancel`, {
@@ -85,6 +97,11 @@ describe.skipIf(!hasRedis())('npx tooltask inspect --redis', () => {
           ((await (await fetch(`${base}api/tasks/alpha-2`, { headers: auth })).json()) as WireTask).task.state,
       )
       .toBe('cancelled');
+    await expect.poll(nodes).toEqual([
+      [true, 0],
+      [true, 1],
+      [true, 2],
+    ]);
   });
 
   it('refuses to start without --redis, saying what it expected', async () => {

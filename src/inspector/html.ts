@@ -35,6 +35,13 @@ header h1 { font-size: 15px; margin: 0 8px 0 0; }
 .count[aria-pressed="true"] { border-color: var(--accent); background: var(--accent-soft); }
 .registry { color: var(--muted); font-variant-numeric: tabular-nums; }
 .theme { margin-left: auto; }
+.nodes { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 12px; min-width: 0; }
+.nodes-title { color: var(--muted); }
+.node { border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; font-family: ui-monospace, monospace;
+  max-width: 340px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.node[data-alive="true"]::before { content: "● "; color: #16a34a; }
+.node[data-alive="false"] { border-color: var(--failed); color: var(--failed); }
+.node[data-alive="false"]::before { content: "● "; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr); min-height: 0; min-width: 0; }
 .list { display: grid; grid-template-rows: auto auto minmax(0, 1fr); min-height: 0; min-width: 0; overflow: hidden;
   border-right: 1px solid var(--line); background: var(--panel); }

@@ -29,7 +29,7 @@ const HEARTBEAT = 15_000;
 export function streamFeed(
   response: ServerResponse,
   feed: InspectorFeed,
-  actions: boolean,
+  page: { readonly actions: boolean; readonly nodes: boolean },
   lastEventId: string | undefined,
 ): () => void {
   let closed = false;
@@ -126,7 +126,7 @@ export function streamFeed(
     // Unpaced, so synchronous: nothing the feed sends can come between them.
     for (const [n, changes] of waiting.splice(0)) void send(n, changes, false);
   };
-  const reset = (rows: WireRow[], more: boolean) => ({ rows, registry: feed.registry, actions, more });
+  const reset = (rows: WireRow[], more: boolean) => ({ rows, registry: feed.registry, ...page, more });
 
   const heartbeat = setInterval(() => {
     if (!closed) response.write(': still here\n\n');

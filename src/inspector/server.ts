@@ -24,6 +24,21 @@ export interface InspectorOptions {
   readonly token?: string | undefined;
   /** Where the URL is printed at start; `false` prints nothing. Default `console.log`. */
   readonly log?: ((line: string) => void) | false | undefined;
+  /**
+   * The cluster's processes, for a manager on a shared store: the page lists each (node id, lease
+   * alive or lapsed, live tasks). With `tooltask/redis`: `nodes: () => store.cluster.nodes()`.
+   */
+  readonly nodes?: (() => Promise<readonly InspectorNode[]>) | undefined;
+}
+
+/** A process of the cluster, as the `nodes` option reports it. */
+export interface InspectorNode {
+  readonly id: string;
+  readonly alive: boolean;
+  /** The ms left on its lease; `0` when lapsed. */
+  readonly leaseLeft: number;
+  /** How many live tasks it owns. */
+  readonly live: number;
 }
 
 /** A running inspector. */
@@ -35,7 +50,7 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
-const OPTIONS = ['port', 'host', 'actions', 'token', 'log'] as const;
+const OPTIONS = ['port', 'host', 'actions', 'token', 'log', 'nodes'] as const;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /** The most a request body may hold. */
 const MAX_BODY = 64 * 1024;
@@ -64,7 +79,10 @@ const MAX_BODY = 64 * 1024;
  */
 export async function serveInspector(manager: TaskManager, options: InspectorOptions = {}): Promise<Inspector> {
   assertOptions('options', options, OPTIONS);
-  const { port = 0, host = '127.0.0.1', actions = false, log = console.log } = options;
+  const { port = 0, host = '127.0.0.1', actions = false, log = console.log, nodes } = options;
+  if (nodes !== undefined && typeof nodes !== 'function') {
+    throw new InvalidArgumentError(`Expected \`nodes\` to be a function, got ${describe(nodes)}`);
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new InvalidArgumentError(`Expected \`port\` to be an integer from 0 to 65535, got ${describe(port)}`);
   }
@@ -148,6 +166,16 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
       if (request.method !== 'GET') return send(response, 405, methodError(request));
       return stream(request, response);
     }
+    if (resource === 'nodes' && id === undefined) {
+      if (request.method !== 'GET') return send(response, 405, methodError(request));
+      if (nodes === undefined) return send(response, 404, notFound());
+      const listed = await nodes();
+      return send(
+        response,
+        200,
+        listed.map(({ id: node, alive, leaseLeft, live }) => ({ id: node, alive, leaseLeft, live })),
+      );
+    }
     if (resource === 'chart' && id === undefined) {
       if (request.method !== 'GET') return send(response, 405, methodError(request));
       response.writeHead(200, { 'content-type': 'application/json', ...COMMON_HEADERS });
@@ -198,7 +226,12 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
       ...COMMON_HEADERS,
     });
     const last = request.headers['last-event-id'];
-    const stop = streamFeed(response, feed, actions, typeof last === 'string' ? last : undefined);
+    const stop = streamFeed(
+      response,
+      feed,
+      { actions, nodes: nodes !== undefined },
+      typeof last === 'string' ? last : undefined,
+    );
     streams.add(stop);
     response.on('close', () => streams.delete(stop));
   }

@@ -36,6 +36,8 @@ export interface WireReset {
   readonly rows: readonly WireRow[];
   readonly registry: WireRegistry;
   readonly actions: boolean;
+  /** Whether the server lists the cluster's processes (`GET /api/nodes`). */
+  readonly nodes: boolean;
   readonly more: boolean;
 }
 
@@ -116,6 +118,14 @@ export interface WireTask {
   readonly timeline: readonly WireTimelineEntry[];
   /** Entries left out between the first and the rest, past the bound. */
   readonly dropped: number;
+}
+
+/** A process of the cluster, as `GET /api/nodes` lists it. */
+export interface WireNode {
+  readonly id: string;
+  readonly alive: boolean;
+  readonly leaseLeft: number;
+  readonly live: number;
 }
 
 /** The header every inspector request carries its token in. */

@@ -1,5 +1,5 @@
 import type { StateNodeJSON } from '../../inspect.js';
-import type { WireRegistry, WireTask } from '../wire.js';
+import type { WireNode, WireRegistry, WireTask } from '../wire.js';
 import { TaskDetail } from './detail.js';
 import { age, h } from './dom.js';
 import { follow, type StreamMessage, type StreamStatus } from './stream.js';
@@ -32,6 +32,8 @@ let detailAgain = false;
 const status = h('span', { class: 'status', role: 'status', 'data-status': 'connecting' }, 'connecting');
 const counts = h('div', { class: 'counts', 'aria-label': 'tasks per state' });
 const registryLine = h('span', { class: 'registry', 'data-testid': 'registry' });
+const nodesLine = h('div', { class: 'nodes', 'aria-label': 'processes', 'data-testid': 'nodes', hidden: true });
+let nodesTimer: ReturnType<typeof setInterval> | undefined;
 const countButtons = new Map<Shown, { button: HTMLButtonElement; value: HTMLElement }>();
 for (const shown of SHOWN) {
   const value = h('b', {}, '0');
@@ -105,7 +107,7 @@ applyTheme();
 new ResizeObserver(() => schedule()).observe(viewport);
 
 document.body.append(
-  h('header', {}, h('h1', {}, 'tooltask inspector'), status, counts, registryLine, theme),
+  h('header', {}, h('h1', {}, 'tooltask inspector'), status, counts, registryLine, nodesLine, theme),
   h(
     'main',
     {},
@@ -154,6 +156,10 @@ function frame(): void {
       for (const row of message.data.rows) table.apply(row);
       registry = message.data.registry;
       detail.actionsEnabled = message.data.actions;
+      if (message.data.nodes && nodesTimer === undefined) {
+        loadNodes();
+        nodesTimer = setInterval(loadNodes, 2000);
+      }
       detailSeq = -1;
       continue;
     }
@@ -318,6 +324,27 @@ function loadDetail(id: string): void {
         if (selected !== undefined) loadDetail(selected);
       }
     });
+}
+
+/** The cluster's processes: each with its lease and live tasks, a lapsed one marked so. */
+function loadNodes(): void {
+  api('/api/nodes')
+    .then(async (response) => (response.ok ? ((await response.json()) as WireNode[]) : undefined))
+    .then((nodes) => {
+      if (nodes === undefined) return;
+      nodesLine.hidden = false;
+      nodesLine.replaceChildren(
+        h('span', { class: 'nodes-title' }, `${nodes.length} ${nodes.length === 1 ? 'process' : 'processes'}`),
+        ...nodes.map((node) =>
+          h(
+            'span',
+            { class: 'node', 'data-alive': String(node.alive), 'data-node': node.id, title: node.id },
+            `${node.id} · ${node.alive ? 'alive' : 'lease lapsed'} · ${node.live.toLocaleString('en')} live`,
+          ),
+        ),
+      );
+    })
+    .catch(() => {});
 }
 
 detail.onAction = async (id, action) => {
