@@ -5,7 +5,9 @@
  *
  * Writes inspector.png (the whole page at scale: 250,000 finished tasks in the store behind the
  * demo's, a task awaiting input opened), inspector-dark.png (the same in the dark theme) and
- * inspector-chart.png (the task chart alone, a work just started). Part of `npm run screenshots`.
+ * inspector-chart.png (the task chart alone, a work just started); with a redis-server, also
+ * inspector-cluster.png (three processes of one Redis namespace, their tasks and leases). Part of
+ * `npm run screenshots`.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +21,8 @@ import {
   type WorkContext,
 } from '../src/index.js';
 import { serveInspector } from '../src/inspector.js';
+import { redisStore } from '../src/redis/index.js';
+import { redisProblem, startRedis } from '../test/redis/server.js';
 import { browserProblem, chromiumArgs, chromiumPath } from '../vitest.browser.js';
 
 const dir = path.resolve(process.argv[2] ?? 'docs');
@@ -119,7 +123,50 @@ await sharp.waitForSelector('.chart svg [data-taken="true"]');
 await sharp.waitForTimeout(300);
 await sharp.locator('.chart svg').screenshot({ path: path.join(dir, 'inspector-chart.png') });
 
+const shots = ['inspector.png', 'inspector-dark.png', 'inspector-chart.png'];
 await browser.close();
 await inspector.close();
 await tasks.dispose();
-console.log(`Screenshots in ${dir}: inspector.png, inspector-dark.png, inspector-chart.png`);
+
+// The cluster: two workers of one Redis namespace and the inspector's own process.
+if (redisProblem() === undefined) {
+  const redis = await startRedis();
+  const namespace = 'screenshots';
+  const processes = ['worker-eu-1', 'worker-eu-2', 'inspector'].map((nodeId) => {
+    const store = redisStore({ url: redis.url, namespace, nodeId });
+    return { store, tasks: createTaskManager({ store, concurrency: 4 }) };
+  });
+  for (const [p, { tasks: worker }] of processes.slice(0, 2).entries()) {
+    for (let i = 1; i <= 7 - p * 2; i++) {
+      const id = `${p === 0 ? 'ingest' : 'render'}-${String(i).padStart(3, '0')}`;
+      await worker.run(hold, { id, metadata: { node: p === 0 ? 'worker-eu-1' : 'worker-eu-2' } });
+    }
+    for (let i = 1; i <= 12; i++) {
+      const id = `${p === 0 ? 'ingest' : 'render'}-done-${String(i).padStart(3, '0')}`;
+      await worker.create(id);
+      await worker.complete(id, { ok: true });
+    }
+  }
+  for (const [index, context] of held.slice(-12).entries()) context.progress((index + 1) / 14, `chunk ${index + 1}`);
+  const viewer = processes[2] as (typeof processes)[number];
+  const clustered = await serveInspector(viewer.tasks, {
+    log: false,
+    actions: true,
+    nodes: () => viewer.store.cluster.nodes(),
+  });
+  const wide = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
+  const view = await wide.newPage({ viewport: { width: 1320, height: 640 }, deviceScaleFactor: 1 });
+  await view.goto(clustered.url);
+  await view.waitForSelector('body[data-ready="true"]');
+  await view.waitForSelector('.node[data-alive="true"]');
+  await view.locator('.row[data-state="running"]').first().click();
+  await view.waitForSelector('.chart svg [data-active="true"]');
+  await view.waitForTimeout(300);
+  await view.screenshot({ path: path.join(dir, 'inspector-cluster.png') });
+  shots.push('inspector-cluster.png');
+  await wide.close();
+  await clustered.close();
+  for (const each of processes) await each.tasks.dispose();
+  await redis.close();
+}
+console.log(`Screenshots in ${dir}: ${shots.join(', ')}`);
