@@ -12,16 +12,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright';
-import {
-  type Clock,
-  createTaskManager,
-  MemoryStore,
-  systemClock,
-  type TaskSnapshot,
-  type WorkContext,
-} from '../src/index.js';
+import { type Clock, createTaskManager, systemClock, type WorkContext } from '../src/index.js';
 import { serveInspector } from '../src/inspector.js';
 import { redisStore } from '../src/redis/index.js';
+import { storeOfFinishedTasks } from '../test/inspectorStore.js';
 import { redisProblem, startRedis } from '../test/redis/server.js';
 import { browserProblem, chromiumArgs, chromiumPath } from '../vitest.browser.js';
 
@@ -37,33 +31,14 @@ mkdirSync(dir, { recursive: true });
 let behind = 30 * 60_000;
 const clock: Clock = { ...systemClock, now: () => Date.now() - behind };
 // The list at scale: what a day of finished tasks looks like behind the live ones.
-const store = new MemoryStore();
-const dayAgo = Date.now() - 26 * 3_600_000;
-const ends = ['complete', 'complete', 'complete', 'complete', 'failed', 'cancelled'] as const;
-for (let i = 0; i < 250_000; i++) {
-  const state = ends[i % ends.length] as (typeof ends)[number];
-  const at = dayAgo + i * 350;
-  const snapshot: TaskSnapshot = {
-    id: `nightly-${String(i).padStart(6, '0')}`,
-    state,
-    progress: state === 'complete' ? 1 : 0.6,
-    message: state === 'cancelled' ? 'cancelled by user' : 'step 6 of 10',
-    result: undefined,
-    error: state === 'failed' ? new Error('upstream timed out') : undefined,
-    createdAt: at,
-    updatedAt: at + 2000,
-    startedAt: at,
-    completedAt: at + 2000,
-    seq: 4,
-    metadata: undefined,
-    ttl: undefined,
-    awaiting: undefined,
-    inputRequests: undefined,
-    value: state,
-    event: 'task.complete',
-  };
-  store.save(Object.freeze(snapshot));
-}
+const store = storeOfFinishedTasks(250_000, {
+  prefix: 'nightly-',
+  pad: 6,
+  message: 'step 6 of 10',
+  states: ['complete', 'complete', 'complete', 'complete', 'failed', 'cancelled'],
+  from: Date.now() - 26 * 3_600_000,
+  every: 350,
+});
 const tasks = createTaskManager({ clock, concurrency: 6, store });
 const inspector = await serveInspector(tasks, { log: false, actions: true });
 const held: WorkContext[] = [];
