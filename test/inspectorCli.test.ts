@@ -82,6 +82,10 @@ describe.skipIf(!hasRedis())('npx tooltask inspect --redis', () => {
       [true, 2],
       [true, 2],
     ]);
+    const metrics = await (await fetch(`${base}metrics`, { headers: auth })).text();
+    expect(metrics).toContain('tooltask_cluster_nodes{lease="alive"} 3');
+    expect(metrics).toContain('tooltask_cluster_nodes{lease="lapsed"} 0');
+    expect(metrics).toMatch(/tooltask_cluster_node_live_tasks\{node="[^"]+"\} 2/);
 
     // Cancel from the inspector: the owner's chart takes it and its work is aborted.
     const cancelled = await fetch(`${base}api/tasks/alpha-2/cancel`, {

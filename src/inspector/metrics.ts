@@ -1,5 +1,6 @@
 import type { TaskManager } from '../manager.js';
 import type { InspectorFeed } from './feed.js';
+import type { WireNode } from './wire.js';
 
 /**
  * The inspector's `/metrics`, in Prometheus' text format, made by `prom-client` (an optional peer
@@ -12,7 +13,9 @@ import type { InspectorFeed } from './feed.js';
  * - `tooltask_registry_running`, `tooltask_registry_queued`: the concurrency slots and the queue;
  * - `tooltask_tasks_created_total`, `tooltask_tasks_ended_total{state}`: counters, for rates;
  * - `tooltask_task_duration_seconds{state}`: creation to end, a histogram;
- * - `tooltask_store_errors_total{operation}`: the manager's `errors$`.
+ * - `tooltask_store_errors_total{operation}`: the manager's `errors$`;
+ * - with the cluster's `nodes`: `tooltask_cluster_nodes{lease}` (processes whose lease is `alive`
+ *   or `lapsed`) and `tooltask_cluster_node_live_tasks{node}`, read at scrape time.
  */
 export interface InspectorMetrics {
   readonly contentType: string;
@@ -24,6 +27,7 @@ export interface InspectorMetrics {
 export async function createInspectorMetrics(
   manager: TaskManager,
   feed: InspectorFeed,
+  nodes: (() => Promise<readonly WireNode[]>) | undefined,
 ): Promise<InspectorMetrics | undefined> {
   const client = await import('prom-client').catch(() => undefined);
   if (client === undefined) return undefined;
@@ -78,6 +82,31 @@ export async function createInspectorMetrics(
     labelNames: ['operation'],
     registers: [registry],
   });
+  if (nodes !== undefined) {
+    new client.Gauge({
+      name: 'tooltask_cluster_nodes',
+      help: "The cluster's processes, by lease: alive or lapsed (dead or cut off, not yet reaped)",
+      labelNames: ['lease'],
+      registers: [registry],
+      async collect() {
+        const listed = await nodes();
+        this.reset();
+        this.set({ lease: 'alive' }, listed.filter((node) => node.alive).length);
+        this.set({ lease: 'lapsed' }, listed.filter((node) => !node.alive).length);
+      },
+    });
+    new client.Gauge({
+      name: 'tooltask_cluster_node_live_tasks',
+      help: 'Live tasks each process of the cluster owns',
+      labelNames: ['node'],
+      registers: [registry],
+      async collect() {
+        const listed = await nodes();
+        this.reset();
+        for (const node of listed) this.set({ node: node.id }, node.live);
+      },
+    });
+  }
   const unfollow = feed.onLifecycle((event, snapshot) => {
     if (event === 'created') {
       created.inc();

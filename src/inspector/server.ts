@@ -99,7 +99,7 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
   const expected = digest(token);
   const feed = new InspectorFeed(manager);
   await feed.start();
-  const metrics = await createInspectorMetrics(manager, feed);
+  const metrics = await createInspectorMetrics(manager, feed, nodes);
   const chart = JSON.stringify(toJSON(taskMachine));
   const streams = new Set<() => void>();
   let allowedHosts: Set<string> | undefined;
