@@ -10,6 +10,8 @@ export default defineConfig({
     'protocols/mcpTasks': 'src/protocols/mcpTasks.ts',
     'protocols/a2a': 'src/protocols/a2a.ts',
     'redis/index': 'src/redis/index.ts',
+    // `npx tooltask inspect …` (package.json `bin`): tsup keeps its shebang.
+    cli: 'src/cli.ts',
   },
   format: ['esm'],
   target: 'node20',

@@ -4,7 +4,8 @@
  *   npx tsx examples/inspector.ts [port]
  *
  * Open the printed URL (the token is in its `#fragment`). Tasks keep coming: some run to the end,
- * some fail, some wait for input (resume them from the page), some are cancelled. Ctrl-C stops it.
+ * some fail, some wait for input (resume them from the page), some are cancelled; at most six wait
+ * for a slot. Ctrl-C stops it.
  */
 import { createTaskManager, type WorkContext } from '../src/index.js';
 import { serveInspector } from '../src/inspector.js';
@@ -13,13 +14,18 @@ const port = Number(process.argv[2] ?? 4100);
 const tasks = createTaskManager({ concurrency: 4, retention: 10 * 60_000 });
 const inspector = await serveInspector(tasks, { port, actions: true });
 
+/** Waits `ms`, or rejects when the task is aborted; leaves no listener behind on the signal. */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const abort = () => {
       clearTimeout(timer);
       reject(signal.reason);
-    });
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', abort, { once: true });
   });
 
 const kinds = ['report', 'import', 'deploy', 'resize', 'index'] as const;
@@ -54,10 +60,14 @@ function next(): void {
               resolve();
             }
           }, 200);
-          context.signal.addEventListener('abort', () => {
-            clearInterval(check);
-            clearTimeout(approve);
-          });
+          context.signal.addEventListener(
+            'abort',
+            () => {
+              clearInterval(check);
+              clearTimeout(approve);
+            },
+            { once: true },
+          );
         });
         return steps(context, 3, 300);
       },
@@ -78,8 +88,13 @@ function next(): void {
   void tasks.run((context) => steps(context, 5 + (made % 7), 250), { id, metadata, timeout: 60_000 });
 }
 
-for (let i = 0; i < 12; i++) next();
-const timer = setInterval(next, 700);
+// A new task every 700 ms, unless WAITING wait for a slot already: the queue stays short
+// however long the tasks take.
+const WAITING = 6;
+for (let i = 0; i < 10; i++) next();
+const timer = setInterval(() => {
+  if (tasks.registry.getSnapshot().context.queued < WAITING) next();
+}, 700);
 console.log(`Watching a demo manager: ${inspector.url}`);
 
 process.on('SIGINT', () => {

@@ -1,9 +1,11 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTaskManager, type TaskManager } from '../src/index.js';
-import type { WireChanges, WireReset, WireTask } from '../src/inspector/wire.js';
+import { RESET_CHUNK, type WireChanges, type WireReset, type WireTask } from '../src/inspector/wire.js';
 import { type Inspector, serveInspector } from '../src/inspector.js';
 import { controlledWork, flush } from './helpers.js';
+import { storeOfFinishedTasks } from './inspectorStore.js';
 
 let manager: TaskManager | undefined;
 let inspector: Inspector | undefined;
@@ -15,8 +17,10 @@ afterEach(async () => {
   manager = undefined;
 });
 
-async function start(options: { actions?: boolean } = {}) {
-  manager = createTaskManager();
+async function start(options: { actions?: boolean; tasks?: number } = {}) {
+  const { tasks = 0, ...rest } = options;
+  manager = createTaskManager(tasks === 0 ? {} : { store: storeOfFinishedTasks(tasks) });
+  options = rest;
   inspector = await serveInspector(manager, { log: false, ...options });
   const base = inspector.url.split('#')[0] as string;
   const auth = { authorization: `Bearer ${inspector.token}` };
@@ -24,7 +28,9 @@ async function start(options: { actions?: boolean } = {}) {
 }
 
 interface Message {
+  /** The change number, from the event id `<instance>.<n>`. */
   readonly id: number;
+  readonly eventId: string;
   readonly event: string;
   readonly data: unknown;
 }
@@ -55,7 +61,8 @@ async function readStream(
           .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
       );
       const { id, event = '', data = 'null' } = fields;
-      if (id !== undefined) messages.push({ id: Number(id), event, data: JSON.parse(data) });
+      if (id !== undefined)
+        messages.push({ id: Number(id.split('.').at(-1)), eventId: id, event, data: JSON.parse(data) });
     }
   }
   await reader.cancel();
@@ -161,12 +168,12 @@ describe('serveInspector security', () => {
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('INVALID_TRANSITION');
   });
 
-  it('serves the page with a nonce-only script policy', async () => {
+  it('serves the page with a hash-only script policy', async () => {
     const { base } = await start();
     const page = await fetch(base);
     expect(page.status).toBe(200);
     const policy = page.headers.get('content-security-policy') ?? '';
-    expect(policy).toMatch(/script-src 'nonce-[^']+'/);
+    expect(policy).toMatch(/script-src 'sha256-[^']+'/);
     expect(policy).not.toContain('unsafe-inline');
     expect(policy).toContain("connect-src 'self'");
     const html = await page.text();
@@ -217,29 +224,32 @@ describe('serveInspector stream', () => {
     const { manager, base, auth } = await start();
     await manager.create('a');
     const first = await readStream(base, auth, (seen) => seen.length >= 1);
-    const last = first.at(-1)?.id as number;
+    const last = first.at(-1)?.eventId as string;
     // Changes while no page is connected.
     await manager.update('a', 0.25, 'quarter');
     await manager.create('b');
     await manager.update('a', 0.5, 'half');
-    const resumed = await readStream(base, { ...auth, 'last-event-id': String(last) }, (seen) => seen.length >= 1);
+    const resumed = await readStream(base, { ...auth, 'last-event-id': last }, (seen) => seen.length >= 1);
     expect(resumed[0]?.event).toBe('changes');
+    // Each task's latest row, once.
     const rows = ((resumed[0] as Message).data as WireChanges).rows.map((row) => [row[0], row[7]]);
     expect(rows).toEqual([
-      ['a', 1],
       ['b', 0],
       ['a', 2],
     ]);
     // Up to date: resuming from the latest number brings nothing again.
     const again = await readStream(
       base,
-      { ...auth, 'last-event-id': String(resumed[0]?.id) },
+      { ...auth, 'last-event-id': resumed[0]?.eventId as string },
       (seen) => seen.length >= 1,
     );
     expect(((again[0] as Message).data as WireChanges).rows).toEqual([]);
-    // A number the server never sent: the page gets everything again.
-    const unknown = await readStream(base, { ...auth, 'last-event-id': '999999' }, (seen) => seen.length >= 1);
-    expect(unknown[0]?.event).toBe('reset');
+    // A number the server never sent, or one without this server's instance: everything again.
+    const instance = last.split('.')[0] as string;
+    for (const unknown of [`${instance}.999999`, '1', 'x', `other${instance}.1`]) {
+      const answer = await readStream(base, { ...auth, 'last-event-id': unknown }, (seen) => seen.length >= 1);
+      expect(answer[0]?.event, unknown).toBe('reset');
+    }
   });
 
   it("opens a task: its chart's state value, last event and timeline with the snapshot after each event", async () => {
@@ -279,5 +289,104 @@ describe('serveInspector stream', () => {
     expect(task.timeline[0]?.seq).toBe(0);
     expect(task.timeline[1]?.seq).toBe(52);
     expect(task.timeline.at(-1)?.seq).toBe(150);
+  });
+});
+
+describe('serveInspector under load and bad input', () => {
+  it('sends every task in pieces of at most RESET_CHUNK rows, the last one saying so', async () => {
+    const { base, auth } = await start({ tasks: 25_000 });
+    const messages = await readStream(
+      base,
+      auth,
+      (seen) => (seen.at(-1)?.data as WireReset | undefined)?.more === false,
+    );
+    expect(messages[0]?.event).toBe('reset');
+    expect(messages.slice(1).every((message) => message.event === 'changes')).toBe(true);
+    const pieces = messages.map((message) => (message.data as WireReset).rows);
+    expect(Math.max(...pieces.map((rows) => rows.length))).toBeLessThanOrEqual(RESET_CHUNK);
+    expect(messages.map((message) => (message.data as WireReset).more)).toEqual([
+      ...pieces.slice(1).map(() => true),
+      false,
+    ]);
+    const ids = new Set(pieces.flat().map((row) => row[0]));
+    expect(ids.size).toBe(25_000);
+  });
+
+  it('drops a reader that stops reading once it holds a few MB unread, instead of buffering for it', async () => {
+    const { manager, base, inspector } = await start();
+    const ids = Array.from({ length: 100 }, (_, i) => `t-${i}`);
+    for (const id of ids) await manager.create(id);
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.write(`GET /api/events HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${inspector.token}\r\n\r\n`);
+    let received = 0;
+    let ended = false;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    socket.on('close', () => {
+      ended = true;
+    });
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.pause();
+    // About 12 MB of changes the reader never reads.
+    const long = 'x'.repeat(1500);
+    for (let round = 0; round < 80; round++) {
+      for (const id of ids) await manager.update(id, round / 100, `${round} ${long}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    socket.resume();
+    await expect.poll(() => ended, { timeout: 10_000 }).toBe(true);
+    expect(received).toBeLessThan(12_000_000);
+  });
+
+  it('serves the page built once: the same bytes, an ETag, and 304 for a reload', async () => {
+    const { base } = await start();
+    const first = await fetch(base);
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const second = await fetch(base);
+    expect(await second.text()).toBe(await first.text());
+    expect(second.headers.get('content-security-policy')).toBe(first.headers.get('content-security-policy'));
+    const again = await fetch(base, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers a malformed escape or body with 400 and an oversized body with 413, changing nothing', async () => {
+    const { manager, base, auth } = await start({ actions: true });
+    await manager.create('a');
+    expect((await fetch(`${base}api/tasks/%E0%A4%A`, { headers: auth })).status).toBe(400);
+    const post = (body: string) =>
+      fetch(`${base}api/tasks/a/cancel`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body,
+      });
+    const bad = await post('{not json');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^Expected a JSON body, got/);
+    expect((await post('[1]')).status).toBe(400);
+    expect((await post(JSON.stringify({ message: 'x'.repeat(70 * 1024) }))).status).toBe(413);
+    expect((await manager.get('a')).state).toBe('pending');
+  });
+
+  it('takes the bearer scheme in any case, and a page served over HTTPS by a proxy', async () => {
+    const { manager, base, inspector } = await start({ actions: true });
+    await manager.create('a');
+    expect((await fetch(`${base}api/chart`, { headers: { authorization: `bearer ${inspector.token}` } })).status).toBe(
+      200,
+    );
+    const host = new URL(base).host;
+    const proxied = await fetch(`${base}api/tasks/a/cancel`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${inspector.token}`,
+        origin: `https://${host}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
+    expect(proxied.status).toBe(200);
+    expect((await manager.get('a')).state).toBe('cancelled');
   });
 });

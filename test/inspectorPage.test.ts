@@ -1,9 +1,10 @@
 import { type Browser, chromium, type Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTaskManager, TaskCancelledError, type TaskManager } from '../src/index.js';
+import { createTaskManager, type Store, TaskCancelledError, type TaskManager } from '../src/index.js';
 import { type Inspector, serveInspector } from '../src/inspector.js';
 import { browserProblem, chromiumArgs, chromiumPath, skippedBanner } from '../vitest.browser.js';
 import { type ControlledWork, controlledWork, flush } from './helpers.js';
+import { storeOfFinishedTasks } from './inspectorStore.js';
 
 /**
  * The inspector page in real Chromium (Debian's), on a real manager and server: what a user sees.
@@ -26,19 +27,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-afterEach(async () => {
+afterEach(() => closeAll());
+
+async function closeAll() {
   await page?.close();
   await inspector?.close();
   await manager?.dispose();
   page = undefined;
   inspector = undefined;
   manager = undefined;
-});
+}
 
-async function open(options: { actions?: boolean } = {}) {
-  manager = createTaskManager();
-  inspector = await serveInspector(manager, { log: false, ...options });
-  page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+async function open(
+  options: { actions?: boolean; store?: Store; width?: number; height?: number; token?: string } = {},
+) {
+  const { store, width = 1400, height = 900, ...served } = options;
+  manager = createTaskManager(store === undefined ? {} : { store });
+  inspector = await serveInspector(manager, { log: false, ...served });
+  page = await (browser as Browser).newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   return { manager, inspector, page, errors };
@@ -213,3 +219,179 @@ describe.skipIf(problem !== undefined)('the inspector page in Chromium', { timeo
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 });
+
+/** What the page's table holds, read in the page. */
+function tableOf(target: Page) {
+  return target.evaluate(() => {
+    const { table } = (
+      globalThis as unknown as {
+        tooltaskInspector: { table: { size: number; view(query: unknown): readonly { id: string }[] } };
+      }
+    ).tooltaskInspector;
+    return { size: table.size, ids: table.view({ state: '', search: '', newestFirst: false }).map((row) => row.id) };
+  });
+}
+
+describe.skipIf(problem !== undefined)(
+  'the inspector page in Chromium: what issue 20 found',
+  { timeout: 90_000 },
+  () => {
+    it('filters to the rows of one state, every other row out of sight', async () => {
+      const { manager, inspector, page } = await open();
+      for (let i = 0; i < 40; i++) await manager.create(`t-${i}`);
+      for (let i = 0; i < 6; i++) await manager.fail(`t-${i * 6}`, new Error('broke'));
+      await goto(page, inspector.url);
+      await expect.poll(() => page.locator('.row:visible').count()).toBeGreaterThan(6);
+      await page.locator('[data-count="failed"]').click();
+      await expect.poll(() => page.getByTestId('shown').textContent()).toBe('6 of 40');
+      await expect.poll(() => page.locator('.row:visible').count()).toBe(6);
+      expect(new Set(await page.locator('.row:visible .state').allTextContents())).toEqual(new Set(['failed']));
+    });
+
+    it('loads a page with more than 215,000 tasks', { timeout: 180_000 }, async () => {
+      const { inspector, page, errors } = await open({
+        // With a message, every task at once is over the 16 MiB a single first message once hit.
+        store: storeOfFinishedTasks(216_000, { message: 'step 4 of 10: copying the nightly export' }),
+      });
+      await page.goto(inspector.url);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 150_000 });
+      await expect.poll(() => page.getByTestId('shown').textContent()).toBe('216,000 of 216,000');
+      await expect.poll(() => page.locator('.row:visible').count()).toBeGreaterThan(10);
+      expect(errors).toEqual([]);
+    });
+
+    it("shows only the new server's tasks after it restarts with the same token and port", async () => {
+      const token = 'a-fixed-token-for-this-test';
+      const first = await open({ token });
+      await goto(first.page, first.inspector.url);
+      await first.manager.create('old-task');
+      await first.manager.update('old-task', 0.5, 'half');
+      await expect.poll(() => row(first.page, 'old-task').locator('.message').textContent()).toBe('half');
+      const port = Number(new URL(first.inspector.url).port);
+      // The page retries while no server answers; it is kept off until the new one has changes
+      // numbered past the page's last.
+      await first.page.route('**/api/events', (route) => route.abort());
+      await first.inspector.close();
+      await first.manager.dispose();
+      manager = createTaskManager();
+      inspector = await serveInspector(manager, { log: false, token, port });
+      await manager.create('new-task');
+      for (let i = 1; i <= 5; i++) await manager.update('new-task', i / 10, `step ${i}`);
+      await first.page.unroute('**/api/events');
+      await expect.poll(() => row(first.page, 'new-task').count(), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => tableOf(first.page)).toEqual({ size: 1, ids: ['new-task'] });
+    });
+
+    it('keeps the list and the task apart at 1024 px, and stacks them without sideways scroll at 800 px', async () => {
+      for (const width of [1024, 800]) {
+        const { manager, inspector, page } = await open({ width, height: 700 });
+        await runMany(manager, 'job', 3);
+        await goto(page, inspector.url);
+        await row(page, 'job-0').click();
+        await page.waitForSelector('.chart svg');
+        // Strings, not functions: the node project's types have no DOM.
+        const box = (selector: string) => page.locator(selector).first().boundingBox();
+        const list = await box('.list');
+        const detail = await box('.detail');
+        const rights = await page
+          .locator('.row:not([hidden])')
+          .evaluateAll((rows) => rows.map((row) => row.getBoundingClientRect().right));
+        const boxes = {
+          list: { right: (list?.x ?? 0) + (list?.width ?? 0), bottom: (list?.y ?? 0) + (list?.height ?? 0) },
+          detail: { left: detail?.x ?? 0, top: detail?.y ?? 0 },
+          rowRight: Math.max(...rights),
+          scrollWidth: await page.evaluate<number>('document.documentElement.scrollWidth'),
+          width: await page.evaluate<number>('document.documentElement.clientWidth'),
+        };
+        expect(boxes.scrollWidth, `${width}`).toBeLessThanOrEqual(boxes.width);
+        expect(boxes.rowRight, `${width}`).toBeLessThanOrEqual(boxes.list.right + 1);
+        if (width === 1024) expect(boxes.list.right).toBeLessThanOrEqual(boxes.detail.left + 1);
+        else expect(boxes.list.bottom).toBeLessThanOrEqual(boxes.detail.top + 1);
+        await closeAll();
+      }
+    });
+
+    it('keeps an opened timeline entry open while the task changes', async () => {
+      const { manager, inspector, page } = await open();
+      const [work] = await runMany(manager, 'job', 1);
+      await goto(page, inspector.url);
+      await row(page, 'job-0').click();
+      await expect.poll(() => page.getByTestId('timeline').locator('tbody tr').count()).toBe(2);
+      await page.getByTestId('timeline').locator('summary').first().click();
+      for (let step = 1; step <= 3; step++) work?.context?.progress(step / 4, `step ${step}`);
+      await expect.poll(() => page.getByTestId('timeline').locator('tbody tr').count()).toBe(5);
+      expect(await page.getByTestId('timeline').locator('details[open]').count()).toBe(1);
+      expect(await page.locator('[data-field="message"]').textContent()).toBe('step 3');
+    });
+
+    it('sends one action at a time and shows why one was refused', async () => {
+      const { manager, inspector, page } = await open({ actions: true });
+      await runMany(manager, 'job', 1);
+      await goto(page, inspector.url);
+      await row(page, 'job-0').click();
+      await expect.poll(() => page.getByRole('button', { name: 'Cancel', exact: true }).isEnabled()).toBe(true);
+      let sent = 0;
+      // The task ends on the server while the page's click is on its way: the server refuses it.
+      await page.route('**/api/tasks/*/cancel', async (route) => {
+        sent++;
+        await manager.complete('job-0', 'done first');
+        await route.continue();
+      });
+      // Two clicks in one task: the second comes before any answer to the first.
+      await page.getByRole('button', { name: 'Cancel', exact: true }).evaluate((button: { click(): void }) => {
+        button.click();
+        button.click();
+      });
+      await expect.poll(() => page.getByTestId('action-feedback').textContent()).toMatch(/^Cancel refused: .+/);
+      expect(sent).toBe(1);
+      expect((await manager.get('job-0')).state).toBe('complete');
+    });
+
+    it('takes the token out of the address bar and keeps it across a reload', async () => {
+      const { manager, inspector, page } = await open();
+      await manager.create('a');
+      await goto(page, inspector.url);
+      expect(page.url()).not.toContain(inspector.token);
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      await expect.poll(() => page.locator('.status').getAttribute('data-status')).toBe('live');
+    });
+
+    it('moves through the rows with the keyboard, opening each', async () => {
+      const { manager, inspector, page } = await open();
+      for (let i = 0; i < 5; i++) await manager.create(`k-${i}`);
+      await goto(page, inspector.url);
+      await page.getByLabel('order').selectOption('created');
+      await page.keyboard.press('Tab');
+      for (
+        let i = 0;
+        i < 20 && !(await page.evaluate<boolean>("document.activeElement?.getAttribute('role') === 'listbox'"));
+        i++
+      ) {
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(() => page.locator('.detail h2').textContent()).toBe('k-0');
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(() => page.locator('.detail h2').textContent()).toBe('k-1');
+      await page.keyboard.press('End');
+      await expect.poll(() => page.locator('.detail h2').textContent()).toBe('k-4');
+      expect(await page.locator('.row[aria-selected="true"] .id').textContent()).toBe('k-4');
+    });
+
+    it("shows a failed task's error in its row, and its stack as lines", async () => {
+      const { manager, inspector, page } = await open();
+      const [work] = await runMany(manager, 'job', 1);
+      work?.context?.progress(0.5, 'copying');
+      work?.reject(new Error('disk full'));
+      await manager.wait('job-0');
+      await goto(page, inspector.url);
+      await expect.poll(() => row(page, 'job-0').locator('.message').textContent()).toBe('disk full');
+      await row(page, 'job-0').click();
+      await expect.poll(() => page.getByTestId('error').textContent()).toContain('Error: disk full');
+      const stack = (await page.getByTestId('error-stack').textContent()) ?? '';
+      expect(stack.split('\n').length).toBeGreaterThan(2);
+      expect(stack).not.toContain('\\n');
+    });
+  },
+);

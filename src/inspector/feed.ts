@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { StateValue } from 'xstate';
 import type { TaskManager } from '../manager.js';
 import type { TaskSnapshot } from '../task.js';
@@ -5,7 +6,6 @@ import type {
   WireChanges,
   WireError,
   WireRegistry,
-  WireReset,
   WireRow,
   WireSnapshot,
   WireTask,
@@ -40,6 +40,11 @@ type Logged = { readonly n: number; readonly row: WireRow } | { readonly n: numb
 /** A reader of the feed: gets changes after the ones it has, in order. */
 export type FeedListener = (n: number, changes: WireChanges) => void;
 
+/** Told when a task is made (or first seen) and when it ends: what the metrics count. */
+export type LifecycleListener = (event: 'created' | 'ended', snapshot: TaskSnapshot) => void;
+
+const FINAL = new Set(['complete', 'failed', 'cancelled']);
+
 /**
  * The inspector's view of one manager: every task's row, a bounded timeline per task, and a
  * numbered log of recent changes, so a page that reconnects gets exactly what it missed.
@@ -50,7 +55,11 @@ export class InspectorFeed {
   readonly #timelines = new Map<string, Timeline>();
   readonly #log: Logged[] = [];
   readonly #listeners = new Set<FeedListener>();
+  readonly #lifecycle = new Set<LifecycleListener>();
+  readonly #counts = new Map<string, number>();
   readonly #subscriptions: { unsubscribe(): void }[] = [];
+  /** Tells this feed's change numbers from another's: a restarted server starts again from 1. */
+  readonly instance: string = randomBytes(9).toString('base64url');
   #n = 0;
   #order = 0;
   #registry: WireRegistry;
@@ -102,29 +111,63 @@ export class InspectorFeed {
     return this.#n;
   }
 
-  /** Everything, for a page that starts or cannot resume. */
-  reset(actions: boolean): WireReset {
-    this.#flushNow();
-    const rows: WireRow[] = [];
-    for (const { row } of this.#rows.values()) rows.push(row);
-    return { rows, registry: this.#registry, actions };
+  /** The registry's slots and queue, as last seen. */
+  get registry(): WireRegistry {
+    return this.#registry;
   }
 
-  /** The changes after `n`, or `undefined` when they are no longer kept (then `reset`). */
+  /**
+   * Every task's row, read as the iteration goes: a task changed after it was read is in the
+   * changes that follow, one deleted before is not read, one added is read at the end.
+   */
+  rows(): IterableIterator<WireRow> {
+    return (function* (entries) {
+      for (const { row } of entries) yield row;
+    })(this.#rows.values());
+  }
+
+  /** Sends the changes queued for this tick to the listeners now. */
+  flush(): void {
+    this.#flushNow();
+  }
+
+  /**
+   * What changed after `n`: each task's latest row, or its deletion, whichever came last (so a
+   * task deleted and made again is its new row, never a deletion after it). `undefined` when
+   * those changes are no longer kept (then the page gets everything again).
+   */
   since(n: number): WireChanges | undefined {
     this.#flushNow();
     if (n > this.#n || n < 0) return undefined;
     const first = this.#log[0]?.n ?? this.#n + 1;
     if (n + 1 < first) return undefined;
-    const rows: WireRow[] = [];
-    const deleted: string[] = [];
+    const latest = new Map<string, Logged>();
     for (let i = n + 1 - first; i < this.#log.length; i++) {
       const logged = this.#log[i];
       if (logged === undefined) continue;
+      const id = 'row' in logged ? logged.row[0] : logged.deleted;
+      // Re-inserted, so the map keeps the order of each task's last change.
+      latest.delete(id);
+      latest.set(id, logged);
+    }
+    const rows: WireRow[] = [];
+    const deleted: string[] = [];
+    for (const logged of latest.values()) {
       if ('row' in logged) rows.push(logged.row);
       else deleted.push(logged.deleted);
     }
     return { rows, deleted, registry: this.#registry };
+  }
+
+  /** How many tasks the feed holds in each state (`running` includes those awaiting input). */
+  counts(): ReadonlyMap<string, number> {
+    return this.#counts;
+  }
+
+  /** Follows tasks made and ended from now on (those already there are not replayed). */
+  onLifecycle(listener: LifecycleListener): () => void {
+    this.#lifecycle.add(listener);
+    return () => this.#lifecycle.delete(listener);
   }
 
   listen(listener: FeedListener): () => void {
@@ -160,19 +203,33 @@ export class InspectorFeed {
       snapshot.state,
       snapshot.awaiting ?? '',
       snapshot.progress,
-      snapshot.message ?? '',
+      // A failed task's row says why it failed, not what it was last doing.
+      snapshot.state === 'failed' && snapshot.error !== undefined ? snapshot.error.message : (snapshot.message ?? ''),
       snapshot.createdAt,
       snapshot.updatedAt,
       snapshot.seq,
       order,
     ];
     this.#rows.set(snapshot.id, { snapshot, row });
+    if (known !== undefined) this.#count(known.snapshot.state, -1);
+    this.#count(snapshot.state, 1);
+    if (log && (known === undefined || replaced)) for (const listener of this.#lifecycle) listener('created', snapshot);
+    if (log && FINAL.has(snapshot.state) && (known === undefined || replaced || !FINAL.has(known.snapshot.state))) {
+      for (const listener of this.#lifecycle) listener('ended', snapshot);
+    }
     this.#record(snapshot);
     if (log) this.#queue({ rows: [row], deleted: [] });
   }
 
+  #count(state: string, by: number): void {
+    this.#counts.set(state, (this.#counts.get(state) ?? 0) + by);
+  }
+
   #deleted(id: string): void {
-    if (!this.#rows.delete(id)) return;
+    const known = this.#rows.get(id);
+    if (known === undefined) return;
+    this.#rows.delete(id);
+    this.#count(known.snapshot.state, -1);
     this.#timelines.delete(id);
     this.#queue({ rows: [], deleted: [id] });
   }

@@ -8,7 +8,9 @@ import type { TaskManager } from '../manager.js';
 import { assertOptions, describe } from '../validate.js';
 import { pageScript } from './assets.js';
 import { InspectorFeed } from './feed.js';
-import { pageHtml } from './html.js';
+import { type PageDocument, pageDocument } from './html.js';
+import { createInspectorMetrics } from './metrics.js';
+import { streamFeed } from './pageStream.js';
 
 /** Options of `serveInspector`. */
 export interface InspectorOptions {
@@ -22,6 +24,21 @@ export interface InspectorOptions {
   readonly token?: string | undefined;
   /** Where the URL is printed at start; `false` prints nothing. Default `console.log`. */
   readonly log?: ((line: string) => void) | false | undefined;
+  /**
+   * The cluster's processes, for a manager on a shared store: the page lists each (node id, lease
+   * alive or lapsed, live tasks). With `tooltask/redis`: `nodes: () => store.cluster.nodes()`.
+   */
+  readonly nodes?: (() => Promise<readonly InspectorNode[]>) | undefined;
+}
+
+/** A process of the cluster, as the `nodes` option reports it. */
+export interface InspectorNode {
+  readonly id: string;
+  readonly alive: boolean;
+  /** The ms left on its lease; `0` when lapsed. */
+  readonly leaseLeft: number;
+  /** How many live tasks it owns. */
+  readonly live: number;
 }
 
 /** A running inspector. */
@@ -33,11 +50,10 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
-const OPTIONS = ['port', 'host', 'actions', 'token', 'log'] as const;
+const OPTIONS = ['port', 'host', 'actions', 'token', 'log', 'nodes'] as const;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-/** A page that reads slower than this many buffered bytes is cut off; it reconnects and resumes. */
-const MAX_BUFFERED = 16 * 1024 * 1024;
-const HEARTBEAT = 15_000;
+/** The most a request body may hold. */
+const MAX_BODY = 64 * 1024;
 
 /**
  * Serves a live inspector for a task manager: a page, shipped in the package (no CDN, nothing
@@ -63,7 +79,10 @@ const HEARTBEAT = 15_000;
  */
 export async function serveInspector(manager: TaskManager, options: InspectorOptions = {}): Promise<Inspector> {
   assertOptions('options', options, OPTIONS);
-  const { port = 0, host = '127.0.0.1', actions = false, log = console.log } = options;
+  const { port = 0, host = '127.0.0.1', actions = false, log = console.log, nodes } = options;
+  if (nodes !== undefined && typeof nodes !== 'function') {
+    throw new InvalidArgumentError(`Expected \`nodes\` to be a function, got ${describe(nodes)}`);
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new InvalidArgumentError(`Expected \`port\` to be an integer from 0 to 65535, got ${describe(port)}`);
   }
@@ -80,14 +99,17 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
   const expected = digest(token);
   const feed = new InspectorFeed(manager);
   await feed.start();
+  const metrics = await createInspectorMetrics(manager, feed, nodes);
   const chart = JSON.stringify(toJSON(taskMachine));
-  const streams = new Set<ServerResponse>();
+  const streams = new Set<() => void>();
   let allowedHosts: Set<string> | undefined;
+  let page: Promise<PageDocument> | undefined;
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { error: { name: 'Error', message: String(error) } });
-      else response.destroy();
+      if (response.headersSent) response.destroy();
+      else if (error instanceof RequestRefused) send(response, error.status, { error: error.body });
+      else send(response, 500, { error: { name: 'Error', message: String(error) } });
     });
   });
 
@@ -98,7 +120,9 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
       return send(response, 403, { error: { name: 'Forbidden', message: 'Unexpected Host' } });
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`) {
+    // Either scheme: behind an HTTPS proxy that keeps the Host, the page's origin is https://.
+    const host = request.headers.host ?? '';
+    if (origin !== undefined && origin !== `http://${host}` && origin !== `https://${host}`) {
       return send(response, 403, { error: { name: 'Forbidden', message: 'Requests from other origins are refused' } });
     }
     if (request.headers['sec-fetch-site'] === 'cross-site') {
@@ -106,25 +130,51 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
     }
     if (url.pathname === '/' || url.pathname === '/index.html') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, methodError(request));
-      const nonce = randomBytes(16).toString('base64');
-      const html = pageHtml(await pageScript(), nonce);
-      response.writeHead(200, {
+      // Built once: the page is the same for every request, so a reload is a 304.
+      page ??= pageScript().then(pageDocument);
+      const { body, policy, etag } = await page;
+      const fresh = request.headers['if-none-match'] === etag;
+      response.writeHead(fresh ? 304 : 200, {
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        'content-security-policy': policy,
+        etag,
         ...COMMON_HEADERS,
+        'cache-control': 'no-cache',
       });
-      response.end(request.method === 'HEAD' ? undefined : html);
+      response.end(request.method === 'HEAD' || fresh ? undefined : body);
       return;
     }
     if (!authorized(request.headers.authorization)) {
       response.setHeader('www-authenticate', 'Bearer');
       return send(response, 401, { error: { name: 'Unauthorized', message: 'Expected the inspector token' } });
     }
+    if (url.pathname === '/metrics') {
+      if (request.method !== 'GET') return send(response, 405, methodError(request));
+      if (metrics === undefined) {
+        return send(response, 501, {
+          error: { name: 'NotImplemented', message: 'Expected prom-client to be installed for /metrics, found none' },
+        });
+      }
+      const text = await metrics.text();
+      response.writeHead(200, { 'content-type': metrics.contentType, ...COMMON_HEADERS });
+      response.end(text);
+      return;
+    }
     const [, api, resource, id, action, ...rest] = url.pathname.split('/');
     if (api !== 'api' || rest.length > 0) return send(response, 404, notFound());
     if (resource === 'events' && id === undefined) {
       if (request.method !== 'GET') return send(response, 405, methodError(request));
       return stream(request, response);
+    }
+    if (resource === 'nodes' && id === undefined) {
+      if (request.method !== 'GET') return send(response, 405, methodError(request));
+      if (nodes === undefined) return send(response, 404, notFound());
+      const listed = await nodes();
+      return send(
+        response,
+        200,
+        listed.map(({ id: node, alive, leaseLeft, live }) => ({ id: node, alive, leaseLeft, live })),
+      );
     }
     if (resource === 'chart' && id === undefined) {
       if (request.method !== 'GET') return send(response, 405, methodError(request));
@@ -133,7 +183,7 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
       return;
     }
     if (resource !== 'tasks' || id === undefined) return send(response, 404, notFound());
-    const taskId = decodeURIComponent(id);
+    const taskId = decodePart(id);
     if (action === undefined) {
       if (request.method !== 'GET') return send(response, 405, methodError(request));
       const task = feed.task(taskId);
@@ -175,27 +225,21 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
       connection: 'keep-alive',
       ...COMMON_HEADERS,
     });
-    const write = (n: number, event: string, data: unknown) => {
-      response.write(`id: ${n}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      if (response.writableLength > MAX_BUFFERED) response.destroy();
-    };
-    const last = Number(request.headers['last-event-id']);
-    const missed = Number.isInteger(last) ? feed.since(last) : undefined;
-    if (missed === undefined) write(feed.n, 'reset', feed.reset(actions));
-    else write(feed.n, 'changes', missed);
-    const stop = feed.listen((n, changes) => write(n, 'changes', changes));
-    const heartbeat = setInterval(() => response.write(': still here\n\n'), HEARTBEAT);
-    streams.add(response);
-    response.on('close', () => {
-      stop();
-      clearInterval(heartbeat);
-      streams.delete(response);
-    });
+    const last = request.headers['last-event-id'];
+    const stop = streamFeed(
+      response,
+      feed,
+      { actions, nodes: nodes !== undefined },
+      typeof last === 'string' ? last : undefined,
+    );
+    streams.add(stop);
+    response.on('close', () => streams.delete(stop));
   }
 
   function authorized(header: string | undefined): boolean {
-    if (header === undefined || !header.startsWith('Bearer ')) return false;
-    return timingSafeEqual(digest(header.slice('Bearer '.length)), expected);
+    // The scheme is case-insensitive (RFC 9110): `bearer` is as good as `Bearer`.
+    const match = header === undefined ? null : /^bearer +(\S+) *$/i.exec(header);
+    return match !== null && timingSafeEqual(digest(match[1] as string), expected);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -217,7 +261,8 @@ export async function serveInspector(manager: TaskManager, options: InspectorOpt
     token,
     close: async () => {
       feed.stop();
-      for (const response of streams) response.destroy();
+      metrics?.stop();
+      for (const stop of streams) stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
@@ -250,13 +295,46 @@ function methodError(request: IncomingMessage) {
   return { error: { name: 'MethodNotAllowed', message: `Expected another method, got ${request.method ?? '?'}` } };
 }
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  let text = '';
-  for await (const chunk of request) {
-    text += String(chunk);
-    if (text.length > 64 * 1024) throw new InvalidArgumentError('Expected a body under 64 KB');
+/** A request the server answers with a 4xx and says why. */
+class RequestRefused extends Error {
+  readonly status: number;
+  readonly body: { readonly name: string; readonly message: string };
+  constructor(status: number, name: string, message: string) {
+    super(message);
+    this.status = status;
+    this.body = { name, message };
   }
+}
+
+/** A path segment, `%`-escapes decoded; a malformed one is the client's mistake (400). */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RequestRefused(400, 'BadRequest', `Expected a path with valid %-escapes, got \`${part.slice(0, 100)}\``);
+  }
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) {
+      throw new RequestRefused(413, 'PayloadTooLarge', `Expected a body of at most ${MAX_BODY} bytes, got more`);
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
   if (text === '') return {};
-  const parsed: unknown = JSON.parse(text);
-  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new RequestRefused(400, 'BadRequest', `Expected a JSON body, got \`${text.slice(0, 100)}\``);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new RequestRefused(400, 'BadRequest', `Expected a JSON object, got \`${text.slice(0, 100)}\``);
+  }
+  return parsed as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@
 
 /**
  * One task as the list shows it, as a tuple to keep 100,000 of them small on the wire:
- * id, state, awaiting (`''` for none), progress, message (`''` for none), createdAt, updatedAt,
+ * id, state, awaiting (`''` for none), progress, message (`''` for none; a failed task's error message), createdAt, updatedAt,
  * seq, and the order the inspector first saw it in (creation order when times tie).
  */
 export type WireRow = [
@@ -26,11 +26,19 @@ export interface WireRegistry {
   readonly concurrency: number | null;
 }
 
-/** The first message of a stream that cannot resume: every task the manager has. */
+/**
+ * The first message of a stream that cannot resume: the page drops what it had and takes these
+ * rows. Every task comes in pieces of at most `RESET_CHUNK` rows, so no message is large and no
+ * connecting page holds the server's event loop: `more` says further pieces follow (as `more`
+ * messages), and until the last one the page does not count itself caught up.
+ */
 export interface WireReset {
   readonly rows: readonly WireRow[];
   readonly registry: WireRegistry;
   readonly actions: boolean;
+  /** Whether the server lists the cluster's processes (`GET /api/nodes`). */
+  readonly nodes: boolean;
+  readonly more: boolean;
 }
 
 /** A batch of changes, in order: rows that changed, ids that were deleted. */
@@ -38,6 +46,29 @@ export interface WireChanges {
   readonly rows: readonly WireRow[];
   readonly deleted: readonly string[];
   readonly registry?: WireRegistry;
+  /** On a piece of a reset or a resume (event `more`): whether further pieces follow. */
+  readonly more?: boolean;
+}
+
+/** The most rows one message carries. */
+export const RESET_CHUNK = 2000;
+
+/**
+ * A stream message's id: the server instance, then the change's number. A page that reconnects
+ * to another instance (a restarted server, even with the same token) gets a reset, never a diff
+ * against numbers that meant other changes.
+ */
+export function eventId(instance: string, n: number): string {
+  return `${instance}.${n}`;
+}
+
+/** The instance and number of an event id, or `undefined` for anything else. */
+export function parseEventId(id: string | undefined): { readonly instance: string; readonly n: number } | undefined {
+  if (id === undefined) return undefined;
+  const dot = id.lastIndexOf('.');
+  const n = Number(id.slice(dot + 1));
+  if (dot <= 0 || !Number.isSafeInteger(n) || n < 0) return undefined;
+  return { instance: id.slice(0, dot), n };
 }
 
 /** An error as the page shows it. */
@@ -87,6 +118,14 @@ export interface WireTask {
   readonly timeline: readonly WireTimelineEntry[];
   /** Entries left out between the first and the rest, past the bound. */
   readonly dropped: number;
+}
+
+/** A process of the cluster, as `GET /api/nodes` lists it. */
+export interface WireNode {
+  readonly id: string;
+  readonly alive: boolean;
+  readonly leaseLeft: number;
+  readonly live: number;
 }
 
 /** The header every inspector request carries its token in. */

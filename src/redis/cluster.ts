@@ -5,6 +5,7 @@ import type { ClusterEvent, CommandHandler, CommandOutcome, TaskCluster, TaskCom
 import { decodeValue, encodeValue } from '../store/codec.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { decodeSnapshot, type RedisClientLike, type RedisConnection } from './connection.js';
+import { type ClusterNode, readClusterNodes } from './nodes.js';
 import { reapLost, renewLease, sendCommand } from './scripts.js';
 import type { StreamLimits } from './store.js';
 
@@ -81,6 +82,11 @@ export class RedisTaskCluster implements TaskCluster {
     this.#commandTimeout = options.commandTimeout;
     this.#onError = options.onError;
     this.#keys = [connection.key(`cmd:${this.nodeId}`), connection.key(`rep:${this.nodeId}`), connection.key('ev')];
+  }
+
+  /** Every process of the namespace: its lease, alive or lapsed, and how many live tasks it owns. */
+  nodes(): Promise<ClusterNode[]> {
+    return readClusterNodes(this.#connection);
   }
 
   start(): Promise<void> {

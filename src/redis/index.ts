@@ -10,4 +10,5 @@ export {
 export { decodeValue, encodeValue } from '../store/codec.js';
 export { RedisTaskCluster } from './cluster.js';
 export type { RedisClientLike } from './connection.js';
+export type { ClusterNode } from './nodes.js';
 export { RedisStore, type RedisStoreOptions, redisStore } from './store.js';

@@ -1,5 +1,5 @@
 import type { StateNodeJSON } from '../../chartExport.js';
-import type { WireRegistry, WireTask } from '../wire.js';
+import type { WireNode, WireRegistry, WireTask } from '../wire.js';
 import { TaskDetail } from './detail.js';
 import { age, h } from './dom.js';
 import { follow, type StreamMessage, type StreamStatus } from './stream.js';
@@ -11,8 +11,10 @@ const OVERSCAN = 8;
 /** The last frames' durations (ms), read by the benchmark: `tooltaskInspector.frames`. */
 const frames: number[] = [];
 
-// The token lives in the fragment, which the browser never sends; it goes out only as a header.
-const token = location.hash.slice(1);
+const TOKEN_KEY = 'tooltask-inspector-token';
+const THEME_KEY = 'tooltask-inspector-theme';
+type Theme = 'auto' | 'dark' | 'light';
+const token = readToken();
 const table = new TaskTable();
 const detail = new TaskDetail();
 let query: Query = { state: '', search: '', newestFirst: true };
@@ -21,6 +23,8 @@ let selected: string | undefined;
 let inbox: StreamMessage[] = [];
 let scheduled = false;
 let rendered = false;
+/** Whether a reset's pieces are still coming. */
+let catching = true;
 let detailSeq = -1;
 let detailLoading = false;
 let detailAgain = false;
@@ -28,6 +32,8 @@ let detailAgain = false;
 const status = h('span', { class: 'status', role: 'status', 'data-status': 'connecting' }, 'connecting');
 const counts = h('div', { class: 'counts', 'aria-label': 'tasks per state' });
 const registryLine = h('span', { class: 'registry', 'data-testid': 'registry' });
+const nodesLine = h('div', { class: 'nodes', 'aria-label': 'processes', 'data-testid': 'nodes', hidden: true });
+let nodesTimer: ReturnType<typeof setInterval> | undefined;
 const countButtons = new Map<Shown, { button: HTMLButtonElement; value: HTMLElement }>();
 for (const shown of SHOWN) {
   const value = h('b', {}, '0');
@@ -57,12 +63,51 @@ orderSelect.addEventListener('change', () => setQuery({ newestFirst: orderSelect
 const shownCount = h('span', { class: 'shown', 'data-testid': 'shown' });
 
 const spacer = h('div', { class: 'spacer' });
-const viewport = h('div', { class: 'viewport', role: 'listbox', 'aria-label': 'tasks' }, spacer);
+const viewport = h('div', { class: 'viewport', role: 'listbox', 'aria-label': 'tasks', tabindex: '0' }, spacer);
 viewport.addEventListener('scroll', () => schedule());
+viewport.addEventListener('keydown', (event) => {
+  const view = table.view(query);
+  if (view.length === 0) return;
+  const at = selected === undefined ? -1 : view.findIndex((row) => row.id === selected);
+  const page = Math.max(1, Math.floor(viewport.clientHeight / ROW_HEIGHT) - 1);
+  const moves: Record<string, number> = {
+    ArrowDown: at + 1,
+    ArrowUp: at < 0 ? 0 : at - 1,
+    PageDown: at + page,
+    PageUp: at - page,
+    Home: 0,
+    End: view.length - 1,
+  };
+  const next = moves[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const index = Math.min(view.length - 1, Math.max(0, next));
+  const top = index * ROW_HEIGHT;
+  if (top < viewport.scrollTop) viewport.scrollTop = top;
+  else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) {
+    viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
+  }
+  select((view[index] as Row).id);
+});
+
+const theme = h('button', { type: 'button', class: 'theme', 'aria-label': 'theme' });
+const dark = matchMedia('(prefers-color-scheme: dark)');
+let themeChoice = storedTheme();
+theme.addEventListener('click', () => {
+  themeChoice = themeChoice === 'auto' ? 'dark' : themeChoice === 'dark' ? 'light' : 'auto';
+  try {
+    localStorage.setItem(THEME_KEY, themeChoice);
+  } catch {
+    // Storage off: the choice lasts until the page closes.
+  }
+  applyTheme();
+});
+dark.addEventListener('change', () => applyTheme());
+applyTheme();
 new ResizeObserver(() => schedule()).observe(viewport);
 
 document.body.append(
-  h('header', {}, h('h1', {}, 'tooltask inspector'), status, counts, registryLine),
+  h('header', {}, h('h1', {}, 'tooltask inspector'), status, counts, registryLine, nodesLine, theme),
   h(
     'main',
     {},
@@ -105,11 +150,16 @@ function frame(): void {
   const messages = inbox;
   inbox = [];
   for (const message of messages) {
+    catching = message.data.more === true;
     if (message.kind === 'reset') {
       table.clear();
       for (const row of message.data.rows) table.apply(row);
       registry = message.data.registry;
       detail.actionsEnabled = message.data.actions;
+      if (message.data.nodes && nodesTimer === undefined) {
+        loadNodes();
+        nodesTimer = setInterval(loadNodes, 2000);
+      }
       detailSeq = -1;
       continue;
     }
@@ -131,12 +181,16 @@ function frame(): void {
   if (!rendered && messages.length > 0) {
     rendered = true;
     performance.mark('tooltask-inspector-first-render');
+  }
+  // Ready once every task is in: a reset in pieces draws its first rows before that.
+  if (messages.length > 0 && !catching && document.body.dataset.ready !== 'true') {
+    performance.mark('tooltask-inspector-caught-up');
     document.body.dataset.ready = 'true';
   }
 }
 
 function renderHeader(): void {
-  for (const [shown, { value }] of countButtons) value.textContent = String(table.counts[shown]);
+  for (const [shown, { value }] of countButtons) value.textContent = table.counts[shown].toLocaleString('en');
   if (registry !== undefined) {
     const slots = registry.concurrency === null ? '∞' : String(registry.concurrency);
     registryLine.textContent = `slots ${registry.running}/${slots} · queued ${registry.queued} · live ${registry.live}`;
@@ -159,6 +213,8 @@ function makeRow(): HTMLElement {
   row.addEventListener('click', () => {
     const id = row.dataset.id;
     if (id !== undefined) select(id);
+    // The arrow keys go on from the row clicked.
+    viewport.focus({ preventScroll: true });
   });
   return row;
 }
@@ -188,6 +244,11 @@ function renderRows(): void {
     element.hidden = false;
     fill(element, row, first + i, now);
   }
+  if (selected !== undefined && document.getElementById('tt-selected-row') !== null) {
+    viewport.setAttribute('aria-activedescendant', 'tt-selected-row');
+  } else {
+    viewport.removeAttribute('aria-activedescendant');
+  }
 }
 
 function fill(element: HTMLElement, row: Row, index: number, now: number): void {
@@ -204,7 +265,11 @@ function fill(element: HTMLElement, row: Row, index: number, now: number): void 
     id.textContent = row.id;
     id.title = row.id;
   }
-  element.setAttribute('aria-selected', String(row.id === selected));
+  const chosen = row.id === selected;
+  element.setAttribute('aria-selected', String(chosen));
+  element.classList.toggle('active', chosen);
+  if (chosen) element.id = 'tt-selected-row';
+  else element.removeAttribute('id');
   if (state.textContent !== row.shown) {
     state.textContent = row.shown;
     state.dataset.state = row.shown;
@@ -261,13 +326,71 @@ function loadDetail(id: string): void {
     });
 }
 
-detail.onAction = (id, action) => {
-  void api(`/api/tasks/${encodeURIComponent(id)}/${action}`, {
+/** The cluster's processes: each with its lease and live tasks, a lapsed one marked so. */
+function loadNodes(): void {
+  api('/api/nodes')
+    .then(async (response) => (response.ok ? ((await response.json()) as WireNode[]) : undefined))
+    .then((nodes) => {
+      if (nodes === undefined) return;
+      nodesLine.hidden = false;
+      nodesLine.replaceChildren(
+        h('span', { class: 'nodes-title' }, `${nodes.length} ${nodes.length === 1 ? 'process' : 'processes'}`),
+        ...nodes.map((node) =>
+          h(
+            'span',
+            { class: 'node', 'data-alive': String(node.alive), 'data-node': node.id, title: node.id },
+            `${node.id} · ${node.alive ? 'alive' : 'lease lapsed'} · ${node.live.toLocaleString('en')} live`,
+          ),
+        ),
+      );
+    })
+    .catch(() => {});
+}
+
+detail.onAction = async (id, action) => {
+  const response = await api(`/api/tasks/${encodeURIComponent(id)}/${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ message: `${action} from the inspector` }),
   });
+  if (response.ok) return undefined;
+  const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+  return body.error?.message ?? `HTTP ${response.status}`;
 };
+
+function storedTheme(): Theme {
+  try {
+    const stored = localStorage.getItem(THEME_KEY);
+    return stored === 'dark' || stored === 'light' ? stored : 'auto';
+  } catch {
+    return 'auto';
+  }
+}
+
+/** Light or dark as chosen, or as the system prefers (`auto`); the chart follows the CSS variables. */
+function applyTheme(): void {
+  const shown = themeChoice === 'auto' ? (dark.matches ? 'dark' : 'light') : themeChoice;
+  document.documentElement.dataset.theme = shown;
+  theme.textContent = `theme: ${themeChoice}`;
+}
+
+/**
+ * The token, from the URL's fragment (which the browser never sends) the first time: then kept
+ * for this tab only (a reload still works) and taken out of the address bar and the history.
+ */
+function readToken(): string {
+  const fromUrl = location.hash.slice(1);
+  try {
+    if (fromUrl !== '') {
+      sessionStorage.setItem(TOKEN_KEY, fromUrl);
+      history.replaceState(null, '', location.pathname + location.search);
+      return fromUrl;
+    }
+    return sessionStorage.getItem(TOKEN_KEY) ?? '';
+  } catch {
+    return fromUrl;
+  }
+}
 
 function showStatus(next: StreamStatus): void {
   status.dataset.status = next;

@@ -2,22 +2,24 @@ import type { WireChanges, WireReset } from '../wire.js';
 
 /** One message of the inspector's stream. */
 export type StreamMessage =
-  | { readonly kind: 'reset'; readonly n: number; readonly data: WireReset }
-  | { readonly kind: 'changes'; readonly n: number; readonly data: WireChanges };
+  | { readonly kind: 'reset'; readonly id: string; readonly data: WireReset }
+  | { readonly kind: 'changes'; readonly id: string; readonly data: WireChanges };
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
 /**
  * Follows the inspector's server-sent events over `fetch`, not `EventSource`: only `fetch` can send
  * the token as a header, so it never appears in a URL. After a drop it reconnects with
- * `Last-Event-ID`, and the server sends exactly the changes after that one.
+ * `Last-Event-ID`, and the server sends exactly the changes after that one. A reset or a resume
+ * comes in pieces (`more: true` on all but the last): until the last, the page does not count
+ * itself caught up, so a drop in the middle starts it again rather than resuming from a half.
  */
 export function follow(
   token: string,
   onMessage: (message: StreamMessage) => void,
   onStatus: (status: StreamStatus) => void,
 ): () => void {
-  let last: number | undefined;
+  let last: string | undefined;
   let stopped = false;
   let controller: AbortController | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -50,7 +52,8 @@ export function follow(
           from = 0;
           const message = parse(block);
           if (message !== undefined) {
-            last = message.n;
+            if (message.kind === 'reset') last = undefined;
+            if (message.data.more !== true) last = message.id;
             onMessage(message);
           }
           end = buffer.indexOf('\n\n', from);
@@ -74,16 +77,16 @@ export function follow(
 }
 
 function parse(block: string): StreamMessage | undefined {
-  let id: number | undefined;
+  let id: string | undefined;
   let event = '';
   let data = '';
   for (const line of block.split('\n')) {
-    if (line.startsWith('id: ')) id = Number(line.slice(4));
+    if (line.startsWith('id: ')) id = line.slice(4);
     else if (line.startsWith('event: ')) event = line.slice(7);
     else if (line.startsWith('data: ')) data += line.slice(6);
   }
   if (id === undefined || data === '') return undefined;
-  if (event === 'reset') return { kind: 'reset', n: id, data: JSON.parse(data) as WireReset };
-  if (event === 'changes') return { kind: 'changes', n: id, data: JSON.parse(data) as WireChanges };
+  if (event === 'reset') return { kind: 'reset', id, data: JSON.parse(data) as WireReset };
+  if (event === 'changes') return { kind: 'changes', id, data: JSON.parse(data) as WireChanges };
   return undefined;
 }

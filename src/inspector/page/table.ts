@@ -1,19 +1,5 @@
 import type { WireRow } from '../wire.js';
 
-/** A task as the list shows it. `shown` is its displayed state: `awaiting` for a running task awaiting its client. */
-export interface Row {
-  readonly id: string;
-  readonly state: string;
-  readonly shown: Shown;
-  readonly awaiting: string;
-  readonly progress: number;
-  readonly message: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly seq: number;
-  readonly order: number;
-}
-
 export type Shown = 'pending' | 'running' | 'awaiting' | 'complete' | 'failed' | 'cancelled';
 export const SHOWN: readonly Shown[] = ['pending', 'running', 'awaiting', 'complete', 'failed', 'cancelled'];
 
@@ -23,10 +9,55 @@ export interface Query {
   readonly newestFirst: boolean;
 }
 
-function toRow(wire: WireRow): Row {
-  const [id, state, awaiting, progress, message, createdAt, updatedAt, seq, order] = wire;
-  const shown = (state === 'running' && awaiting !== '' ? 'awaiting' : state) as Shown;
-  return { id, state, shown, awaiting, progress, message, createdAt, updatedAt, seq, order };
+/**
+ * A task as the list shows it; `shown` is its displayed state (`awaiting` for a running task
+ * awaiting its client). Only what the list draws is kept, its strings shared where they repeat:
+ * a million of these must fit in the page's heap.
+ */
+export class Row {
+  readonly id: string;
+  readonly shown: Shown;
+  readonly progress: number;
+  readonly message: string;
+  readonly createdAt: number;
+  readonly seq: number;
+  readonly order: number;
+
+  constructor(wire: WireRow) {
+    const [id, state, awaiting, progress, message, createdAt, , seq, order] = wire;
+    this.id = id;
+    this.shown = shownOf(state, awaiting);
+    this.progress = progress;
+    this.message = shared(message);
+    this.createdAt = createdAt;
+    this.seq = seq;
+    this.order = order;
+  }
+
+  /** The task's state (`running` for one awaiting input). */
+  get state(): string {
+    return this.shown === 'awaiting' ? 'running' : this.shown;
+  }
+}
+
+const BY_NAME = new Map<string, Shown>(SHOWN.map((shown) => [shown, shown]));
+
+function shownOf(state: string, awaiting: string): Shown {
+  const shown = BY_NAME.get(state === 'running' && awaiting !== '' ? 'awaiting' : state);
+  return shown ?? (state as Shown);
+}
+
+/** Short texts many rows repeat ("step 4 of 10"), one copy each; at most this many kept. */
+const SHARED_LIMIT = 50_000;
+const sharedTexts = new Map<string, string>();
+
+function shared(text: string): string {
+  if (text.length > 64) return text;
+  const known = sharedTexts.get(text);
+  if (known !== undefined) return known;
+  if (sharedTexts.size >= SHARED_LIMIT) sharedTexts.clear();
+  sharedTexts.set(text, text);
+  return text;
 }
 
 /**
@@ -68,7 +99,7 @@ export class TaskTable {
 
   /** Takes a row unless the page already has that version or a later one; says whether it changed. */
   apply(wire: WireRow): boolean {
-    const row = toRow(wire);
+    const row = new Row(wire);
     const known = this.#rows.get(row.id);
     if (known !== undefined && known.order === row.order && known.seq >= row.seq) return false;
     this.#rows.set(row.id, row);
