@@ -96,7 +96,7 @@ await sharp.getByLabel('search by id').fill(started);
 await sharp.locator(`.row[data-id="${started}"]`).click();
 await sharp.waitForSelector('.chart svg [data-taken="true"]');
 await sharp.waitForTimeout(300);
-await sharp.locator('.chart svg').screenshot({ path: path.join(dir, 'inspector-chart.png') });
+await sharp.locator('.chart').screenshot({ path: path.join(dir, 'inspector-chart.png') });
 
 const shots = ['inspector.png', 'inspector-dark.png', 'inspector-chart.png'];
 await browser.close();

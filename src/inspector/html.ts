@@ -14,8 +14,8 @@ const STYLE = `
   --focus: #93c5fd; --pending-bg: #1e293b; --pending: #cbd5e1; --running-bg: #1e3a8a; --running: #dbeafe;
   --awaiting-bg: #78350f; --awaiting: #fef3c7; --complete-bg: #14532d; --complete: #dcfce7; --failed-bg: #7f1d1d;
   --failed: #fee2e2; --cancelled-bg: #374151; --cancelled: #e5e7eb; --refused: #fca5a5;
-  /* Until the chart reads --tt-*, its canvas stays light so its dark text stays readable. */
-  --tt-canvas: #e2e8f0; --tt-line: #94a3b8; --tt-box: #1e293b; --tt-border: #475569; --tt-text: #e2e8f0;
+  /* The chart follows color-scheme (its colours default to light-dark()), so its canvas goes dark too. */
+  --tt-canvas: #0f172a; --tt-line: #94a3b8; --tt-box: #1e293b; --tt-border: #475569; --tt-text: #e2e8f0;
   --tt-note: #94a3b8; --tt-active-box: #1e3a8a; --tt-active-border: #60a5fa; --tt-taken: #f59e0b; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
@@ -86,7 +86,6 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr); mi
 .feedback { margin: 0; color: var(--refused); }
 .feedback:empty { display: none; }
 .chart { overflow: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--tt-canvas); padding: 6px; }
-.chart svg { display: block; max-width: 100%; height: auto; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
 dt { color: var(--muted); }
 dd { margin: 0; word-break: break-word; }
