@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TimeoutError } from 'redis';
 import { decodeValue, encodeValue } from '../store/codec.js';
 import type { TaskSnapshot } from '../task.js';
 import type { LuaScript } from './scripts.js';
@@ -32,6 +33,8 @@ export class RedisConnection {
   readonly #timeout: number;
   readonly #scripts: readonly LuaScript[];
   readonly #shas = new Map<LuaScript, string>();
+  /** Script names by SHA, for error messages. */
+  readonly #names = new Map<string, string>();
   /** Runs once connected and the scripts loaded, before any other call (the node takes its lease). */
   readonly #prepare: () => Promise<unknown>;
   #ready: Promise<void> | undefined;
@@ -53,7 +56,9 @@ export class RedisConnection {
     this.#scripts = options.scripts;
     this.#prepare = options.prepare;
     for (const script of options.scripts) {
-      this.#shas.set(script, createHash('sha1').update(script.source).digest('hex'));
+      const sha = createHash('sha1').update(script.source).digest('hex');
+      this.#shas.set(script, sha);
+      this.#names.set(sha, script.name);
     }
   }
 
@@ -95,7 +100,23 @@ export class RedisConnection {
   }
 
   #send<T>(args: readonly string[]): Promise<T> {
-    return this.client.sendCommand<T>(args, { timeout: this.#timeout });
+    return this.client.sendCommand<T>(args, { timeout: this.#timeout }).catch((error: unknown) => {
+      throw this.#explain(args, error);
+    });
+  }
+
+  /** node-redis's `TimeoutError` has no message: say what did not answer, and within what limit. */
+  #explain(args: readonly string[], error: unknown): unknown {
+    if (!(error instanceof TimeoutError) || error.message !== '') return error;
+    const what = args[0] === 'EVALSHA' ? `the script ${this.#names.get(args[1] as string) ?? args[1]}` : args[0];
+    const explained = new Error(
+      `Expected Redis to answer ${what} within the store's timeout of ${this.#timeout} ms, got no answer`,
+      {
+        cause: error,
+      },
+    );
+    explained.name = 'TimeoutError';
+    return explained;
   }
 
   /** Readiness, or a TimeoutError after the time limit while not ready (connect() waits for Redis forever). */

@@ -204,13 +204,13 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     await until(async () => (await survivor.load('b'))?.state === 'failed');
   });
 
-  it('refuses a late save from the lost owner: a finished task never changes', async () => {
+  it('refuses a late save from the lost owner with TaskLostError: a finished task never changes', async () => {
     const namespace = freshNamespace();
     const owner = open(namespace, { nodeId: 'n1' });
     await owner.insert(snap('a', 0));
     await owner.cluster.close();
     await open(namespace).cluster.reapLost();
-    await owner.save(snap('a', 5));
+    await expect(owner.save(snap('a', 5))).rejects.toBeInstanceOf(TaskLostError);
     expect((await owner.load('a'))?.state).toBe('failed');
   });
 });
