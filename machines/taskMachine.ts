@@ -226,6 +226,15 @@ export const taskMachine = setup({
         ? { progress: 1, result: outcome.value, ...ended(context, done) }
         : { error: outcome.error, ...ended(context, done) };
     }),
+    recordWorkError: assign(({ context, event }) => {
+      // No clock in the chart: a runner that broke its contract ends the task at its last change's time.
+      const done = { type: event.type, at: context.updatedAt, ref: undefined };
+      // Not its rejection as `cause`: a value that broke the runner may break every reader too.
+      return {
+        error: new Error("The task's work runner rejected instead of reporting an outcome"),
+        ...ended(context, done),
+      };
+    }),
     abortWork: ({ context, event }) => {
       const reason = abortReason(context, event);
       if (reason !== undefined) context.work?.abort(reason);
@@ -306,6 +315,9 @@ export const taskMachine = setup({
                     actions: { type: 'recordOutcome', params: ({ event }) => event.output },
                   },
                 ],
+                // A runner's outcome is data and it never rejects; one that does anyway fails the
+                // task rather than the registry.
+                onError: { target: '#task.failed', actions: 'recordWorkError' },
               },
               on: {
                 'task.timeout': { target: '#task.failed', actions: 'recordTimeout' },

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { registryMachine } from '../machines/registryMachine.js';
 import { taskMachine } from '../machines/taskMachine.js';
-import { toMermaid } from '../src/inspect.js';
+import { toMermaid } from '../src/chartExport.js';
 
 /** The charts the README draws, by the name in their markers: `<!-- diagram:task:start -->`. */
 export const DIAGRAMS: Readonly<Record<string, AnyStateMachine>> = { task: taskMachine, registry: registryMachine };

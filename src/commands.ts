@@ -7,6 +7,7 @@ import {
   assertOptions,
   assertProgress,
   describe,
+  readSafely,
   toData,
   toError,
 } from './validate.js';
@@ -42,38 +43,40 @@ export function toCommand(id: string, event: TaskEvent): TaskCommand {
  * `key` names a new input request (the owner picks it, unique over the task's lifetime).
  */
 export function fromCommand(command: TaskCommand, at: number, key: () => string): TaskEvent {
-  const args = Array.isArray(command.args) ? command.args : [];
-  switch (command.method) {
-    case 'update': {
-      const [progress, message] = args;
-      assertProgress(progress);
-      assertOptionalString('message', message);
-      return { type: 'task.progress', progress, message, at };
+  return readSafely('command', () => {
+    const args = Array.isArray(command.args) ? command.args : [];
+    switch (command.method) {
+      case 'update': {
+        const [progress, message] = args;
+        assertProgress(progress);
+        assertOptionalString('message', message);
+        return { type: 'task.progress', progress, message, at };
+      }
+      case 'complete':
+        return { type: 'task.complete', result: toData('result', args[0]), at };
+      case 'fail':
+        return { type: 'task.fail', error: toError(args[0]), at };
+      case 'cancel': {
+        const [reason] = args;
+        assertOptionalString('reason', reason);
+        return { type: 'task.cancel', reason, at };
+      }
+      case 'requestInput':
+        return requestInputEvent(args[0], at, key);
+      case 'resume': {
+        const [message] = args;
+        assertOptionalString('message', message);
+        return { type: 'task.resume', message, at };
+      }
+      case 'respond': {
+        const [answers] = args;
+        assertObject('answers', answers);
+        return { type: 'task.respond', answers: { ...answers }, at };
+      }
+      default:
+        throw new InvalidArgumentError(`Expected a known task command, got ${describe(command.method)}`);
     }
-    case 'complete':
-      return { type: 'task.complete', result: toData('result', args[0]), at };
-    case 'fail':
-      return { type: 'task.fail', error: toError(args[0]), at };
-    case 'cancel': {
-      const [reason] = args;
-      assertOptionalString('reason', reason);
-      return { type: 'task.cancel', reason, at };
-    }
-    case 'requestInput':
-      return requestInputEvent(args[0], at, key);
-    case 'resume': {
-      const [message] = args;
-      assertOptionalString('message', message);
-      return { type: 'task.resume', message, at };
-    }
-    case 'respond': {
-      const [answers] = args;
-      assertObject('answers', answers);
-      return { type: 'task.respond', answers: { ...answers }, at };
-    }
-    default:
-      throw new InvalidArgumentError(`Expected a known task command, got ${describe(command.method)}`);
-  }
+  });
 }
 
 /**
@@ -82,20 +85,22 @@ export function fromCommand(command: TaskCommand, at: number, key: () => string)
  * uses up no key.
  */
 export function requestInputEvent(options: unknown, at: number, key: () => string): TaskEvent {
-  assertOptions('options', options, ['need', 'message', 'request']);
-  const {
-    need = 'input',
-    message,
-    request,
-  } = (options ?? {}) as {
-    need?: unknown;
-    message?: unknown;
-    request?: unknown;
-  };
-  if (need !== 'input' && need !== 'auth') {
-    throw new InvalidArgumentError(`Expected \`need\` to be \`input\` or \`auth\`, got ${describe(need)}`);
-  }
-  assertOptionalString('message', message);
-  const data = request === undefined ? undefined : toData('request', request);
-  return { type: 'task.requestInput', key: key(), need, message, request: data, at };
+  return readSafely('options', () => {
+    assertOptions('options', options, ['need', 'message', 'request']);
+    const {
+      need = 'input',
+      message,
+      request,
+    } = (options ?? {}) as {
+      need?: unknown;
+      message?: unknown;
+      request?: unknown;
+    };
+    if (need !== 'input' && need !== 'auth') {
+      throw new InvalidArgumentError(`Expected \`need\` to be \`input\` or \`auth\`, got ${describe(need)}`);
+    }
+    assertOptionalString('message', message);
+    const data = request === undefined ? undefined : toData('request', request);
+    return { type: 'task.requestInput', key: key(), need, message, request: data, at };
+  });
 }

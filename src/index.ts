@@ -18,6 +18,16 @@ export {
   taskMachine,
   type WorkOutcome,
 } from '../machines/taskMachine.js';
+export {
+  type InvokeJSON,
+  type StateNodeJSON,
+  type StateNodeKind,
+  type TransitionJSON,
+  type TransitionKind,
+  toJSON,
+  toMermaid,
+  transitionLabel,
+} from './chartExport.js';
 export { type Clock, systemClock } from './clock.js';
 export {
   InvalidArgumentError,
@@ -35,16 +45,6 @@ export {
   TooltaskError,
   type TooltaskErrorCode,
 } from './errors.js';
-export {
-  type InvokeJSON,
-  type StateNodeJSON,
-  type StateNodeKind,
-  type TransitionJSON,
-  type TransitionKind,
-  toJSON,
-  toMermaid,
-  transitionLabel,
-} from './inspect.js';
 export {
   type CreateOptions,
   createTaskManager,

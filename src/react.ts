@@ -11,8 +11,8 @@ import {
 import type { Subscription } from 'rxjs';
 import type { StateValue } from 'xstate';
 import { drawStatechart, type StatechartDrawing } from './chart/render.js';
+import type { StateNodeJSON } from './chartExport.js';
 import { InvalidArgumentError } from './errors.js';
-import type { StateNodeJSON } from './inspect.js';
 import type { ListFilter, TaskManager } from './manager.js';
 import type { TaskSnapshot, TaskState } from './task.js';
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidTaskIdError } from './errors.js';
+import { InvalidArgumentError, InvalidTaskIdError, TooltaskError } from './errors.js';
 import { TASK_STATES, type TaskMetadata, type TaskState } from './task.js';
 
 /** The longest task id accepted. */
@@ -12,9 +12,44 @@ export function describe(value: unknown): string {
     return `\`${JSON.stringify(shown)}\` (string${value.length > 40 ? ` of ${value.length} characters` : ''})`;
   }
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
+  if (isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   return `\`${String(value)}\` (${typeof value})`;
+}
+
+/** `Array.isArray` that answers false where asking throws (a revoked Proxy). */
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** A thrown value's message, for an error message: never throws itself. */
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : describe(error);
+  } catch {
+    return 'a value that cannot be read either';
+  }
+}
+
+/**
+ * Runs a check that reads a caller's value. Reading it may throw (a getter, a Proxy trap, a
+ * revoked Proxy): that is the caller's value being wrong, so it becomes `InvalidArgumentError`
+ * naming `name`, with what was thrown as `cause`. tooltask's own typed errors pass as they are.
+ */
+export function readSafely<T>(name: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TooltaskError) throw error;
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to be readable, got a value whose reading threw (${messageOf(error)})`,
+      { cause: error },
+    );
+  }
 }
 
 /** A lone surrogate: ill-formed UTF-16, which every byte encoding (Redis keys, JSON on the wire) turns into U+FFFD. */
@@ -82,7 +117,7 @@ export function toMetadata(value: unknown): TaskMetadata | undefined {
  * naming where it sits.
  */
 export function toData(name: string, value: unknown): unknown {
-  return copyData(value, name, new Set());
+  return readSafely(name, () => copyData(value, name, new Set()));
 }
 
 function copyData(value: unknown, path: string, seen: Set<object>): unknown {
@@ -151,10 +186,22 @@ export function assertOptions(name: string, value: unknown, known: readonly stri
   }
 }
 
-/** Turns whatever a work threw into an Error, keeping a non-Error as its `cause`. */
+/**
+ * Turns whatever a work threw into an Error, keeping a non-Error as its `cause`. Never throws: a
+ * value that cannot even be inspected (a revoked Proxy, an Error whose getters throw) becomes an
+ * Error that says so, without the value (nothing downstream could read it either).
+ */
 export function toError(reason: unknown): Error {
-  if (reason instanceof Error) return reason;
-  return new Error(typeof reason === 'string' ? reason : `Task failed with a non-Error value: ${describe(reason)}`, {
-    cause: reason,
-  });
+  try {
+    if (reason instanceof Error) {
+      // Read what every reader of a failed task reads: a getter that throws here would throw there.
+      void `${reason.name}${reason.message}${reason.stack}`;
+      return reason;
+    }
+    return new Error(typeof reason === 'string' ? reason : `Task failed with a non-Error value: ${describe(reason)}`, {
+      cause: reason,
+    });
+  } catch (inspection) {
+    return new Error(`Task failed with a value that cannot be read (${messageOf(inspection)})`);
+  }
 }

@@ -103,6 +103,7 @@ describe('toJSON', () => {
       ['task.timeout', 'event', undefined, ['task.failed']],
       ['xstate.done.actor.work', 'done', 'succeeded', ['task.complete']],
       ['xstate.done.actor.work', 'done', undefined, ['task.failed']],
+      ['xstate.error.actor.work', 'error', undefined, ['task.failed']],
     ]);
     expect(client!.states.flatMap((state) => state.transitions.map((t) => [state.key, t.event, t.targets]))).toEqual([
       ['free', 'task.requestInput', ['task.running.client.awaiting']],

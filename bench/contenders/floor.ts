@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import { type Contender, type ContenderFactory, type Listener, taskId } from '../contender.js';
 import { walkMap } from './xstate.js';
 
@@ -9,18 +10,48 @@ interface FloorTask {
   result: unknown;
   readonly createdAt: number;
   updatedAt: number;
-  listeners: Set<Listener> | undefined;
+  listeners: Readers | undefined;
+}
+
+/** A task's readers: how the floor fans a change out. */
+interface Readers {
+  add(listener: Listener): () => void;
+  notify(task: FloorTask): void;
+}
+
+/** A Set of listeners, called in a loop: the least fan-out costs. */
+function setReaders(): Readers {
+  const listeners = new Set<Listener>();
+  return {
+    add: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    notify: (task) => {
+      for (const listener of listeners) listener(task);
+    },
+  };
+}
+
+/** A bare RxJS Subject: the least a design that fans out through RxJS observables costs. */
+function subjectReaders(): Readers {
+  const subject = new Subject<FloorTask>();
+  return {
+    add: (listener) => {
+      const subscription = subject.subscribe(listener);
+      return () => subscription.unsubscribe();
+    },
+    notify: (task) => subject.next(task),
+  };
 }
 
 /**
  * The floor: a plain Map of mutable task objects and a Set of listeners per task. No state machine,
  * no checks, no copies: what keeping tasks costs at the least in JavaScript.
  */
-function floor(): Contender {
+function floor(readers: () => Readers): Contender {
   const tasks = new Map<string, FloorTask>();
-  const notify = (task: FloorTask) => {
-    if (task.listeners !== undefined) for (const listener of task.listeners) listener(task);
-  };
+  const notify = (task: FloorTask) => task.listeners?.notify(task);
   const make = (id: string): FloorTask => {
     const now = Date.now();
     const task: FloorTask = {
@@ -64,10 +95,8 @@ function floor(): Contender {
     get: (id) => tasks.get(id as string),
     subscribe: (id, listener) => {
       const task = tasks.get(id as string) as FloorTask;
-      if (task.listeners === undefined) task.listeners = new Set();
-      const listeners = task.listeners;
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      if (task.listeners === undefined) task.listeners = readers();
+      return task.listeners.add(listener);
     },
     listAll: () => [...tasks.values()].length,
     walk: (limit) => walkMap(tasks, limit, (task) => task),
@@ -87,5 +116,11 @@ function floor(): Contender {
 export const floorContender: ContenderFactory = {
   name: 'floor',
   notes: ['a Map of mutable task objects with a Set of listeners per task; no checks, no copies'],
-  create: floor,
+  create: () => floor(setReaders),
+};
+
+export const rxjsSubjectContender: ContenderFactory = {
+  name: 'rxjs Subject',
+  notes: ['the floor with a bare RxJS Subject per task as its fan-out: what readers cost in a design built on RxJS'],
+  create: () => floor(subjectReaders),
 };

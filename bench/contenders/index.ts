@@ -1,6 +1,6 @@
 import type { ContenderFactory } from '../contender.js';
 import { a2aContender } from './a2a.js';
-import { floorContender } from './floor.js';
+import { floorContender, rxjsSubjectContender } from './floor.js';
 import { mcpContender } from './mcp.js';
 import { tooltaskContender } from './tooltask.js';
 import { bareXStateContender } from './xstate.js';
@@ -10,6 +10,7 @@ export const CONTENDERS: readonly ContenderFactory[] = [
   tooltaskContender,
   bareXStateContender,
   floorContender,
+  rxjsSubjectContender,
   mcpContender,
   a2aContender,
 ];

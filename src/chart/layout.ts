@@ -1,5 +1,5 @@
 import type { ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
-import { type StateNodeJSON, type StateNodeKind, transitionLabel } from '../inspect.js';
+import { type StateNodeJSON, type StateNodeKind, transitionLabel } from '../chartExport.js';
 
 /** A point of the laid-out chart, in pixels from its top left corner. */
 export interface ChartPoint {

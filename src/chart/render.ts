@@ -1,5 +1,5 @@
 import type { StateValue } from 'xstate';
-import type { StateNodeJSON } from '../inspect.js';
+import type { StateNodeJSON } from '../chartExport.js';
 import { activeStateIds } from './active.js';
 import {
   CHART_FONT_SIZE,

@@ -1,7 +1,7 @@
+import type { MaybePromise } from '../maybePromise.js';
 import type { TaskSnapshot, TaskState } from '../task.js';
 
-/** A value now, or later: the in-memory store answers at once, a remote one with a Promise. */
-export type MaybePromise<T> = T | Promise<T>;
+export type { MaybePromise } from '../maybePromise.js';
 
 /** One page of tasks, in creation order. */
 export interface TaskPage {

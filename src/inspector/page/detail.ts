@@ -1,6 +1,6 @@
 import type { StateValue } from 'xstate';
 import { type ChartHighlight, drawStatechart, type StatechartDrawing } from '../../chart/render.js';
-import type { StateNodeJSON } from '../../inspect.js';
+import type { StateNodeJSON } from '../../chartExport.js';
 import type { WireTask } from '../wire.js';
 import { clock, h, pretty } from './dom.js';
 

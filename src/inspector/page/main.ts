@@ -1,4 +1,4 @@
-import type { StateNodeJSON } from '../../inspect.js';
+import type { StateNodeJSON } from '../../chartExport.js';
 import type { WireRegistry, WireTask } from '../wire.js';
 import { TaskDetail } from './detail.js';
 import { age, h } from './dom.js';

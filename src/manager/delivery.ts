@@ -1,0 +1,131 @@
+/**
+ * Delivery: ordered fan-out of changes to their readers (a task's subscribers and waiters,
+ * `changes$`, `deletions$`), the job TanStack Query's `notifyManager` does.
+ *
+ * Owns the delivery queue and the two outward streams. It knows nothing of actors, the store or
+ * other processes: the live tasks and the remote room hand it changes, and it hands them out one at
+ * a time, first in first out. A change a reader makes while handling one is queued behind it, so
+ * every reader sees changes in the order they happened and no reader is ever re-entered.
+ * It may not change a task: it calls back `onFinal` once a local task's final change is out.
+ */
+import { type Observable, Subject } from 'rxjs';
+import { isTerminal, type TaskSnapshot } from '../task.js';
+
+/** A reader of one task's changes. */
+export type Listener = (snapshot: TaskSnapshot) => void;
+
+/** What delivery needs of a local task: the readers of its changes. */
+export interface Readers {
+  listeners: Set<Listener> | undefined;
+}
+
+/** One shape for all three kinds of delivery, so the loop stays monomorphic (it runs once per change). */
+interface Item {
+  /** The local task that changed, for its listeners; undefined for another process's change. */
+  readonly task: Readers | undefined;
+  /** The change, for `changes$`; undefined for a deletion. */
+  readonly snapshot: TaskSnapshot | undefined;
+  /** The id of a deleted task. */
+  readonly deleted: string | undefined;
+}
+
+export class Delivery<Task extends Readers = Readers> {
+  readonly #changes = new Subject<TaskSnapshot>();
+  readonly #deletions = new Subject<string>();
+  readonly #queue: Item[] = [];
+  readonly #onFinal: (task: Task, snapshot: TaskSnapshot) => void;
+  #delivering = false;
+
+  /** Every change of every task, from now on. */
+  readonly changes$: Observable<TaskSnapshot>;
+  /** The id of every deleted task. */
+  readonly deletions$: Observable<string>;
+
+  /** `onFinal` runs once a local task's final change has reached every reader. */
+  constructor(onFinal: (task: Task, snapshot: TaskSnapshot) => void) {
+    this.#onFinal = onFinal;
+    this.changes$ = this.#changes.asObservable();
+    this.deletions$ = this.#deletions.asObservable();
+  }
+
+  /** Whether anyone reads `changes$` (another process's changes cost nothing when no one does). */
+  get observed(): boolean {
+    return this.#changes.observed;
+  }
+
+  /** A local task's change: to its listeners, then `changes$`. */
+  change(task: Task, snapshot: TaskSnapshot): void {
+    this.#push({ task, snapshot, deleted: undefined });
+  }
+
+  /** Another process's change: to `changes$` only (its followers read the store's stream). */
+  remoteChange(snapshot: TaskSnapshot): void {
+    this.#push({ task: undefined, snapshot, deleted: undefined });
+  }
+
+  /** A deletion, to `deletions$`. */
+  deletion(id: string): void {
+    this.#push({ task: undefined, snapshot: undefined, deleted: id });
+  }
+
+  /** Adds a reader of one task's changes. */
+  listen(task: Readers, listener: Listener): void {
+    if (task.listeners === undefined) task.listeners = new Set();
+    task.listeners.add(listener);
+  }
+
+  /** Runs `body` as part of one delivery: what it (or a reader it calls) queues is delivered after it. */
+  batch(body: () => void): void {
+    if (this.#delivering) {
+      body();
+      return;
+    }
+    this.#delivering = true;
+    try {
+      body();
+    } finally {
+      this.#delivering = false;
+    }
+    this.#drain();
+  }
+
+  /** Completes `changes$` and `deletions$`. */
+  complete(): void {
+    this.#changes.complete();
+    this.#deletions.complete();
+  }
+
+  #push(item: Item): void {
+    this.#queue.push(item);
+    if (!this.#delivering) this.#drain();
+  }
+
+  /**
+   * Hands every queued change to its task's readers and `changes$`, first in first out: a change
+   * a reader makes while handling one is queued behind it, so every reader sees changes in the
+   * order they happened, and each call of a reader returns before the next begins.
+   */
+  #drain(): void {
+    if (this.#delivering) return;
+    this.#delivering = true;
+    const queue = this.#queue;
+    try {
+      for (let index = 0; index < queue.length; index++) {
+        const { task, snapshot, deleted } = queue[index] as Item;
+        if (snapshot === undefined) {
+          if (this.#deletions.observed) this.#deletions.next(deleted as string);
+          continue;
+        }
+        if (task?.listeners !== undefined) for (const listener of task.listeners) listener(snapshot);
+        if (this.#changes.observed) this.#changes.next(snapshot);
+        if (task !== undefined && isTerminal(snapshot.state)) {
+          task.listeners = undefined;
+          this.#onFinal(task as Task, snapshot);
+        }
+      }
+    } finally {
+      queue.length = 0;
+      this.#delivering = false;
+    }
+  }
+}
