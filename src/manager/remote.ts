@@ -14,6 +14,7 @@ import { fromCommand, toCommand } from '../commands.js';
 import {
   InvalidTransitionError,
   StoreError,
+  TaskLostError,
   TaskNotFoundError,
   TaskUnreachableError,
   TooltaskError,
@@ -51,8 +52,23 @@ export class RemoteTasks {
     const { cluster } = options;
     if (cluster === undefined) return;
     this.#links.push(cluster.onCommand((command) => this.#runCommand(command)));
+    this.#links.push(cluster.onLeaseLost(() => this.#lost(cluster.nodeId)));
     const events: Subscription = cluster.followAll().subscribe((event) => this.#event(event));
     this.#links.push(() => events.unsubscribe());
+  }
+
+  /**
+   * This process was cut off longer than its lease and a survivor ended its live tasks as lost:
+   * by now the store holds every one of them as `failed` (TASK_LOST). Each ends the same way here,
+   * through its chart, so its work's signal aborts with the `TaskLostError` and every reader
+   * (snapshots, `wait`, `subscribe`, `changes$`) says what the store says. Tasks created after
+   * (under the node's new lease) are not touched: they are not live yet when this runs.
+   */
+  #lost(nodeId: string): void {
+    const { live, now } = this.#options;
+    for (const id of live.ids()) {
+      live.sendQuietly(id, { type: 'task.fail', error: new TaskLostError(id, nodeId), at: now() });
+    }
   }
 
   /** Whether the store is shared with other processes. */
@@ -173,6 +189,13 @@ export class RemoteTasks {
       return;
     }
     const { snapshot } = event;
+    // Being created here: held until the create settles. Lost to another process's create, the
+    // winner's changes (its seq 0 first) are news here; won, they are this process's own echo.
+    const creating = live.creating(snapshot.id);
+    if (creating !== undefined) {
+      creating.then(() => this.#event(event));
+      return;
+    }
     if (live.busy(snapshot.id)) return;
     const echo = this.#echoes.get(snapshot.id);
     if (echo !== undefined && snapshot.seq <= echo.seq) {

@@ -33,6 +33,8 @@ export interface RedisClusterOptions {
 interface Follower {
   next: number;
   caughtUp: boolean;
+  /** The task was deleted while this caught up: complete once what it buffered is delivered. */
+  deleted: boolean;
   readonly buffered: TaskSnapshot[];
   readonly subscriber: Subscriber<TaskSnapshot>;
 }
@@ -119,7 +121,7 @@ export class RedisTaskCluster implements TaskCluster {
 
   follow(id: string, fromSeq: number): Observable<TaskSnapshot> {
     return new Observable<TaskSnapshot>((subscriber) => {
-      const follower: Follower = { next: fromSeq, caughtUp: false, buffered: [], subscriber };
+      const follower: Follower = { next: fromSeq, caughtUp: false, deleted: false, buffered: [], subscriber };
       // Listen first, then read what came before: every entry is in one or the other (or both: seq dedupes).
       let followers = this.#followers.get(id);
       if (followers === undefined) {
@@ -462,7 +464,13 @@ export class RedisTaskCluster implements TaskCluster {
     const followers = this.#followers.get(id);
     if (followers === undefined && this.#everything.size === 0) return;
     if (record.k === 'd') {
-      for (const follower of followers ?? []) follower.subscriber.complete();
+      // The deletion carries the last snapshot: the final one reaches a follower before the end.
+      const last = record.v === undefined ? undefined : decodeSnapshot(record.v);
+      for (const follower of followers ?? []) {
+        if (last !== undefined) follower.buffered.push(last);
+        follower.deleted = true;
+        if (follower.caughtUp) this.#flush(id, follower, follower.buffered.splice(0));
+      }
       for (const reader of this.#everything) reader.subscriber.next({ kind: 'deleted', id });
       return;
     }
@@ -491,16 +499,22 @@ export class RedisTaskCluster implements TaskCluster {
       // Nothing kept from that seq (trimmed, or the history's grace ended): the latest snapshot is next.
       const encoded = await this.#connection.call<string | null>(['HGET', this.#connection.key(`t:${id}`), 'v']);
       if (encoded === null) {
-        follower.subscriber.complete();
+        // Deleted: what its deletion carried (the final snapshot) is all there is left.
+        follower.deleted = true;
+        this.#flush(id, follower, follower.buffered.splice(0));
         return;
       }
       deliver(follower, decodeSnapshot(encoded));
     }
     for (const entry of history) if (entry.seq >= follower.next) deliver(follower, decodeSnapshot(entry.encoded));
     follower.caughtUp = true;
-    const buffered = follower.buffered.splice(0);
+    this.#flush(id, follower, follower.buffered.splice(0));
+  }
+
+  /** Delivers what came while a follower caught up, then completes it if the task was deleted. */
+  #flush(id: string, follower: Follower, buffered: TaskSnapshot[]): void {
     for (const [i, snapshot] of buffered.entries()) {
-      if (snapshot.seq > follower.next && !follower.subscriber.closed) {
+      if (snapshot.seq > follower.next && !follower.subscriber.closed && !follower.deleted) {
         // Still a hole (the stream was trimmed while this caught up): again, from the history.
         follower.buffered.push(...buffered.slice(i));
         this.#resync(id, follower);
@@ -508,6 +522,7 @@ export class RedisTaskCluster implements TaskCluster {
       }
       deliver(follower, snapshot);
     }
+    if (follower.deleted) follower.subscriber.complete();
   }
 }
 

@@ -56,10 +56,10 @@ local function expireIndexes()
 end
 -- Appends to the namespace's stream with the next id of 0-1, 0-2 …: a hole in what a reader got is a trim.
 local function publish(allMax, kind, id, seq, encoded)
-  if kind == 'd' then
+  if kind == 'd' and not encoded then
     redis.call('XADD', P .. 'ev', 'MAXLEN', '~', allMax, '0-*', 'k', 'd', 'id', id)
   else
-    redis.call('XADD', P .. 'ev', 'MAXLEN', '~', allMax, '0-*', 'k', 's', 'id', id, 'seq', seq, 'v', encoded)
+    redis.call('XADD', P .. 'ev', 'MAXLEN', '~', allMax, '0-*', 'k', kind, 'id', id, 'seq', seq, 'v', encoded)
   end
 end
 -- Writes a snapshot whose seq was checked: hash, indexes, owner, expiry, history, event.
@@ -230,20 +230,23 @@ return written
 );
 
 /**
- * deleteTask: removes a task, its indexes, ownership and history, and publishes the deletion.
- * ARGV: 1 prefix, 2 id, 3 events MAXLEN. Returns 1 deleted, 0 there was none.
+ * deleteTask: removes a task, its indexes and ownership, and publishes the deletion with the task's
+ * last snapshot; its history stays for its grace: a follower still catching up gets every change
+ * up to the final one before the end.
+ * ARGV: 1 prefix, 2 id, 3 events MAXLEN, 4 grace ms. Returns 1 deleted, 0 there was none.
  */
 export const deleteTask: LuaScript = script(
   'deleteTask',
   `
 local key = P .. 't:' .. ARGV[2]
-local owner = redis.call('HGET', key, 'own')
+local task = redis.call('HMGET', key, 'own', 'v', 'seq')
+local owner = task[1]
 if redis.call('DEL', key) == 0 then return 0 end
 unindex(ARGV[2])
 expireIndexes()
 if owner then redis.call('SREM', P .. 'own:' .. owner, ARGV[2]) end
-redis.call('DEL', P .. 'h:' .. ARGV[2])
-publish(ARGV[3], 'd', ARGV[2])
+redis.call('PEXPIRE', P .. 'h:' .. ARGV[2], ARGV[4])
+publish(ARGV[3], 'd', ARGV[2], task[3], task[2])
 return 1
 `,
 );

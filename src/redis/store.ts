@@ -239,7 +239,7 @@ export class RedisStore implements ClusterStore {
 
   async delete(id: string): Promise<boolean> {
     assertTaskId(id);
-    return (await this.#connection.run<number>(deleteTask, [id, this.#limits.events])) === 1;
+    return (await this.#connection.run<number>(deleteTask, [id, this.#limits.events, this.#limits.grace])) === 1;
   }
 
   /**
