@@ -175,22 +175,54 @@ export class RedisConnection {
   }
 }
 
-/** A snapshot as the store keeps it (the codec's string). */
+/** Every field of a snapshot, in the order the manager makes them. */
+const SNAPSHOT_FIELDS = [
+  'id',
+  'state',
+  'progress',
+  'message',
+  'result',
+  'error',
+  'createdAt',
+  'updatedAt',
+  'startedAt',
+  'completedAt',
+  'seq',
+  'metadata',
+  'ttl',
+  'awaiting',
+  'inputRequests',
+  'value',
+  'event',
+] as const satisfies readonly (keyof TaskSnapshot)[];
+
+/**
+ * A snapshot as the store keeps it: the codec's string of its set fields only (an unset field
+ * costs nothing; {@link decodeSnapshot} gives it back as `undefined`).
+ */
 export function encodeSnapshot(snapshot: TaskSnapshot): string {
-  return encodeValue(snapshot);
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(snapshot)) if (value !== undefined) set[key] = value;
+  return encodeValue(set);
 }
 
 /**
- * The snapshot a stored string holds. The reaper writes a lost task as `{"$p": patch, "$b": stored}`
- * (it never parses JSON in Lua): the patch's fields replace the stored ones the snapshot has.
+ * The snapshot a stored string holds, every field present (unset ones `undefined`). The reaper
+ * writes a lost task as `{"$p": patch, "$b": stored}` (it never parses JSON in Lua): the patch's
+ * fields replace the stored ones.
  */
 export function decodeSnapshot(text: string): TaskSnapshot {
-  if (!text.startsWith('{"$p":')) return decodeValue(text) as TaskSnapshot;
+  if (!text.startsWith('{"$p":')) return complete(decodeValue(text) as Record<string, unknown>);
   const { $p: patch, $b: base } = JSON.parse(text) as { $p: object; $b: object };
-  const snapshot = { ...(decodeValue(JSON.stringify(base)) as TaskSnapshot) } as Record<string, unknown>;
-  const changes = decodeValue(JSON.stringify(patch)) as Record<string, unknown>;
-  for (const key of Object.keys(changes)) {
-    if (Object.hasOwn(snapshot, key) || key === 'state' || key === 'error') snapshot[key] = changes[key];
-  }
+  return complete({
+    ...(decodeValue(JSON.stringify(base)) as Record<string, unknown>),
+    ...(decodeValue(JSON.stringify(patch)) as Record<string, unknown>),
+  });
+}
+
+function complete(fields: Record<string, unknown>): TaskSnapshot {
+  const snapshot: Record<string, unknown> = {};
+  for (const key of SNAPSHOT_FIELDS) snapshot[key] = fields[key];
+  for (const key of Object.keys(fields)) if (!Object.hasOwn(snapshot, key)) snapshot[key] = fields[key];
   return Object.freeze(snapshot) as unknown as TaskSnapshot;
 }
