@@ -46,6 +46,8 @@ export class RemoteTasks {
   readonly #links: Array<() => void> = [];
   /** Local tasks that ended, until the store's echo of their final snapshot came back (not news here). */
   readonly #echoes = new Map<string, { readonly seq: number; readonly at: number }>();
+  #events: Subscription | undefined;
+  #closed = false;
 
   constructor(options: RemoteOptions) {
     this.#options = options;
@@ -53,8 +55,16 @@ export class RemoteTasks {
     if (cluster === undefined) return;
     this.#links.push(cluster.onCommand((command) => this.#runCommand(command)));
     this.#links.push(cluster.onLeaseLost(() => this.#lost(cluster.nodeId)));
-    const events: Subscription = cluster.followAll().subscribe((event) => this.#event(event));
-    this.#links.push(() => events.unsubscribe());
+    // Other processes' changes are read (decoded) only while someone reads changes$ or deletions$.
+    options.delivery.onWatched((watched) => {
+      if (this.#closed) return;
+      this.#events?.unsubscribe();
+      this.#events = watched ? cluster.followAll().subscribe((event) => this.#event(event)) : undefined;
+    });
+    this.#links.push(() => {
+      this.#events?.unsubscribe();
+      this.#events = undefined;
+    });
   }
 
   /**
@@ -160,6 +170,7 @@ export class RemoteTasks {
 
   /** Stops running commands and following other processes. */
   close(): void {
+    this.#closed = true;
     for (const unlink of this.#links.splice(0)) unlink();
   }
 

@@ -333,12 +333,16 @@ export class StoreWriter {
     const error = this.#report('save', chain.id, seq, chain.attempt, cause);
     chain.failedThrough = Math.max(chain.failedThrough, seq);
     chain.lastError = error;
-    // The store ended the task as lost (its owner's lease lapsed): no write of it will ever land.
+    // The store ended the task as lost (its owner's lease lapsed): no write of it will ever land,
+    // and the store's final snapshot is the truth: waiting reads go on and read it.
     const refused = cause instanceof TaskLostError;
     const waiters = chain.waiters;
     if (waiters !== undefined) {
       chain.waiters = refused ? undefined : waiters.filter((waiter) => waiter.seq > seq);
-      for (const waiter of waiters) if (refused || waiter.seq <= seq) waiter.reject(error);
+      for (const waiter of waiters) {
+        if (refused) waiter.resolve();
+        else if (waiter.seq <= seq) waiter.reject(error);
+      }
     }
     if (refused) {
       chain.acked = Math.max(seq, chain.latest?.seq ?? seq);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { finalize } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createTaskManager,
@@ -22,6 +23,33 @@ describe.skipIf(!hasRedis())('the manager on Redis: tasks of other processes', (
   };
   afterEach(async () => {
     await Promise.all(managers.splice(0).map((made) => made.dispose()));
+  });
+
+  it('reads other processes’ changes only while someone reads changes$ or deletions$', async () => {
+    const namespace = freshNamespace();
+    const store = redis.open(namespace);
+    const opened: boolean[] = [];
+    const followAll = store.cluster.followAll.bind(store.cluster);
+    store.cluster.followAll = (options) => {
+      const index = opened.push(true) - 1;
+      return followAll(options).pipe(finalize(() => (opened[index] = false)));
+    };
+    const b = manager(store);
+    const a = manager(redis.open(namespace));
+    await store.cluster.start();
+    // Nobody reads B's changes$: B does not follow the namespace's stream.
+    await a.create('unread');
+    expect(opened).toEqual([]);
+    const seen: string[] = [];
+    const reading = b.changes$.subscribe((snapshot) => seen.push(snapshot.id));
+    const deletions = b.deletions$.subscribe(() => {});
+    expect(opened).toEqual([true]);
+    await a.create('read');
+    await until(() => seen.includes('read'));
+    reading.unsubscribe();
+    expect(opened).toEqual([true]);
+    deletions.unsubscribe();
+    expect(opened).toEqual([false]);
   });
 
   it('refuses to remove a task another process runs, as it refuses a live one here', async () => {
