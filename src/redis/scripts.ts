@@ -204,14 +204,14 @@ return 1
  * ARGV: 1 prefix, 2 id, 3 ttl ms or '', 4 node, 5 its generation, 6 history length,
  *       7 events MAXLEN, 8 grace ms, then (encoded, seq, state) for each snapshot.
  * Returns 1 written, 0 ignored (older or equal seq), -1 ignored (the task is finished),
- * -2 refused: the task was reaped as lost, or the node's generation was (fenced).
+ * -2 refused: the node's generation was reaped (fenced), -3 refused: the task was reaped as lost.
  */
 export const saveTask: LuaScript = script(
   'saveTask',
   `
 local stored = redis.call('HMGET', P .. 't:' .. ARGV[2], 'seq', 'st', 'lost')
 if stored[1] and isFinal(stored[2]) then
-  if stored[3] then return -2 end
+  if stored[3] then return -3 end
   return -1
 end
 if fenced(ARGV[4], ARGV[5]) then return -2 end

@@ -208,8 +208,10 @@ export class RedisStore implements ClusterStore {
       }
       args.push(encodeSnapshot(task), String(task.seq), task.state);
     }
-    if ((await this.#connection.run<number>(saveTask, args)) !== -2) return;
-    await this.cluster.lapsed(generation, 'write');
+    const written = await this.#connection.run<number>(saveTask, args);
+    if (written >= -1) return;
+    // -2: this node's generation was reaped (it learns so now); -3: this task was, maybe long ago.
+    if (written === -2) await this.cluster.lapsed(generation, 'write');
     throw new TaskLostError(last.id, this.cluster.nodeId);
   }
 

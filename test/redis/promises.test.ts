@@ -14,12 +14,10 @@ import {
   InvalidTaskIdError,
   StoreError,
   TaskLostError,
-  type TaskManager,
 } from '../../src/index.js';
-import { type ChangesMissedError, type LeaseLoss, type RedisStore, redisStore } from '../../src/redis/index.js';
-import { beat } from '../../src/redis/scripts.js';
+import { type ChangesMissedError, type LeaseLoss, redisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot } from '../../src/task.js';
-import { client, freshNamespace, redisForTests, snap, until } from './fixtures.js';
+import { client, freshNamespace, managersForTests, reapNow, redisForTests, snap, until } from './fixtures.js';
 import { hasRedis, type RedisServer, startRedis } from './server.js';
 
 const burstScript = fileURLToPath(new URL('./burst.ts', import.meta.url));
@@ -36,15 +34,7 @@ async function keysOf(url: string, namespace: string): Promise<string[]> {
 describe.skipIf(!hasRedis())('what the Redis store promises under lag, outage and load', () => {
   const redis = redisForTests({ lease: 1000 });
   const { open } = redis;
-  const managers: TaskManager[] = [];
-  const manager = (store: RedisStore): TaskManager => {
-    const made = createTaskManager({ store });
-    managers.push(made);
-    return made;
-  };
-  afterAll(async () => {
-    await Promise.all(managers.map((made) => made.dispose()));
-  });
+  const manager = managersForTests();
 
   it('refuses ids that are not well-formed UTF-16 in every store alike, so two ids never share a key', async () => {
     const namespace = freshNamespace();
@@ -157,26 +147,7 @@ describe.skipIf(!hasRedis())('what the Redis store promises under lag, outage an
     const losses: LeaseLoss[] = [];
     owner.cluster.onLeaseLost((loss) => losses.push(loss));
     const before = owner.cluster.generation;
-    // Cut off as far as Redis can tell: its lease lapses, and a survivor's beat reaps it before the
-    // owner's next renewal (one transaction, so the owner's heartbeat cannot come in between).
-    const admin = await client(redis.url);
-    const prefix = `tooltask:{${namespace}}:`;
-    await admin.sendCommand(['MULTI']);
-    await admin.sendCommand(['ZADD', `${prefix}leases`, '0', owner.cluster.nodeId]);
-    const beatSha = createHash('sha1').update(beat.source).digest('hex');
-    const survivorArgs = [
-      survivor.cluster.nodeId,
-      survivor.cluster.generation,
-      '1000',
-      '1',
-      '200',
-      '100',
-      '10000',
-      '100',
-    ];
-    await admin.sendCommand(['EVALSHA', beatSha, '0', prefix, ...survivorArgs]);
-    await admin.sendCommand(['EXEC']);
-    await admin.close();
+    await reapNow(redis.url, namespace, owner, survivor);
     await until(() => losses.length === 1);
     expect(losses[0]).toEqual({ nodeId: owner.cluster.nodeId, generation: before, how: 'renewal' });
     expect(owner.cluster.generation).not.toBe(before);

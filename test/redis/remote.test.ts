@@ -1,29 +1,12 @@
-import { createHash } from 'node:crypto';
 import { finalize } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createTaskManager,
-  InvalidTransitionError,
-  TaskLostError,
-  type TaskManager,
-  type TaskSnapshot,
-} from '../../src/index.js';
-import type { RedisStore } from '../../src/redis/index.js';
-import { beat } from '../../src/redis/scripts.js';
-import { client, freshNamespace, redisForTests, until } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { InvalidTransitionError, TaskLostError, type TaskManager, type TaskSnapshot } from '../../src/index.js';
+import { freshNamespace, managersForTests, reapNow, redisForTests, until } from './fixtures.js';
 import { hasRedis } from './server.js';
 
 describe.skipIf(!hasRedis())('the manager on Redis: tasks of other processes', () => {
   const redis = redisForTests({ lease: 1000 });
-  const managers: TaskManager[] = [];
-  const manager = (store: RedisStore): TaskManager => {
-    const made = createTaskManager({ store });
-    managers.push(made);
-    return made;
-  };
-  afterEach(async () => {
-    await Promise.all(managers.splice(0).map((made) => made.dispose()));
-  });
+  const manager = managersForTests();
 
   it('reads other processes’ changes only while someone reads changes$ or deletions$', async () => {
     const namespace = freshNamespace();
@@ -138,29 +121,7 @@ describe.skipIf(!hasRedis())('the manager on Redis: tasks of other processes', (
     const changes: TaskSnapshot[] = [];
     a.changes$.subscribe((snapshot) => changes.push(snapshot));
     await survivorStore.cluster.start();
-    // Cut off as far as Redis can tell: a survivor's beat reaps A before A renews (one transaction).
-    const admin = await client(redis.url);
-    const prefix = `tooltask:{${namespace}}:`;
-    await admin.sendCommand(['MULTI']);
-    await admin.sendCommand(['ZADD', `${prefix}leases`, '0', ownerStore.cluster.nodeId]);
-    const sha = createHash('sha1').update(beat.source).digest('hex');
-    const node = survivorStore.cluster;
-    await admin.sendCommand([
-      'EVALSHA',
-      sha,
-      '0',
-      prefix,
-      node.nodeId,
-      node.generation,
-      '1000',
-      '1',
-      '200',
-      '100',
-      '10000',
-      '100',
-    ]);
-    await admin.sendCommand(['EXEC']);
-    await admin.close();
+    await reapNow(redis.url, namespace, ownerStore, survivorStore);
     await until(() => reason !== undefined);
     expect(reason).toBeInstanceOf(TaskLostError);
     const here = await a.wait(run.id);
