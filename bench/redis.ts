@@ -1,5 +1,6 @@
 // `npm run bench:redis`: tooltask on Redis against BullMQ (Queue + Worker + QueueEvents) and against
-// tooltask in memory, one run, side by side on one redis-server this script starts.
+// tooltask in memory, on one redis-server this script starts: BENCH_RUNS runs (default 5), the two
+// contenders alternating which goes first, medians reported with the load average.
 //   1. create + complete per second, one process;
 //   2. 10 progress updates per task, followed by a subscriber in another process: tasks/s, and the
 //      p50/p99 latency from each update to its delivery there;
@@ -9,6 +10,7 @@
 // BENCH_MEMORY (4, 100,000). Child processes run with `node --import tsx bench/redis.ts <role> …`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { createClient } from 'redis';
@@ -320,13 +322,17 @@ async function flushAll(url: string): Promise<void> {
   await admin.close();
 }
 
-async function tooltaskMemory(url: string, count: number): Promise<{ settled: number; withStreams: number }> {
+async function tooltaskMemory(
+  url: string,
+  count: number,
+  ttl: number | undefined,
+): Promise<{ settled: number; withStreams: number }> {
   await flushAll(url);
   const before = await usedMemory(url);
   const store = redisStore({ url, namespace: 'mem', historyGrace: 1000 });
   const tasks = createTaskManager({ store });
   await pool(count, 200, async (i) => {
-    await tasks.create(`m${i}`);
+    await tasks.create(`m${i}`, ttl === undefined ? {} : { ttl });
     await tasks.complete(`m${i}`, { ok: true });
   });
   await store.load(`m${count - 1}`);
@@ -367,62 +373,159 @@ async function bullMemory(url: string, count: number): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// 5. how long after a kill -9 a survivor holds the killed process's task as lost
+
+/** `kills` times: a manager in a child process (test/redis/node.ts) runs a task, is killed, and a survivor polls. */
+async function lostAfterKill(url: string, kills: number, lease: number): Promise<number[]> {
+  const script = new URL('../test/redis/node.ts', import.meta.url).pathname;
+  const delays: number[] = [];
+  for (let k = 0; k < kills; k++) {
+    const namespace = `lost${k}`;
+    const survivor = redisStore({ url, namespace, lease });
+    await survivor.cluster.start();
+    const owner = spawn(process.execPath, ['--import', 'tsx', script, url, namespace, 'doomed', String(lease)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: owner.stdout as NonNullable<ChildProcess['stdout']> })[
+      Symbol.asyncIterator
+    ]();
+    await line(lines);
+    // Killed anywhere within a renewal period.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * lease));
+    const killed = now();
+    owner.kill('SIGKILL');
+    while ((await survivor.load('doomed'))?.state !== 'failed') await new Promise((resolve) => setTimeout(resolve, 5));
+    delays.push(now() - killed);
+    await survivor.close();
+  }
+  return delays;
+}
+
+function median(values: readonly number[]): number {
+  return percentile([...values], 50);
+}
+
+/** Runs `a` then `b` on even runs and `b` then `a` on odd ones: neither always goes first on a warm machine. */
+async function alternate<A, B>(run: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (run % 2 === 0) {
+    const first = await a();
+    return [first, await b()];
+  }
+  const second = await b();
+  return [await a(), second];
+}
+
 async function main(): Promise<void> {
   const redis = await startRedis();
   const url = redis.url;
   const f = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits });
+  const runs = size('BENCH_RUNS', 5);
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ');
+  console.log(`${runs} runs, contenders alternating; medians. Load average at start (1 / 5 / 15 min): ${load()}`);
   try {
     const n = size('BENCH_N', 20_000);
-    const memoryRate = await createComplete(createTaskManager(), n, async () => {});
-    const store = redisStore({ url, namespace: 'cc' });
-    const redisRate = await createComplete(createTaskManager({ store }), n, () => store.load(`cc${n - 1}`));
-    await store.close();
-    const bullRate = await bullCreateComplete(url, n);
-    console.log(`1. create + complete, one process, ${f(n)} tasks, 200 at a time`);
-    console.log(`   tooltask in memory   ${f(memoryRate)} tasks/s`);
-    console.log(`   tooltask on Redis    ${f(redisRate)} tasks/s`);
-    console.log(`   BullMQ               ${f(bullRate)} jobs/s (Queue.add, Worker completes)`);
-
     const followCount = size('BENCH_FOLLOW', 2000);
-    const followStore: RedisStore = redisStore({ url, namespace: 'follow' });
-    const followTasks = createTaskManager({ store: followStore });
-    const ours = await followed(['follow-tooltask', url, 'follow', String(followCount)], followCount, () =>
-      tenUpdates(followTasks, followCount),
-    );
-    await followTasks.dispose();
-    await followStore.close();
-    const theirs = await followed(['follow-bull', url, String(followCount)], followCount, () =>
-      bullTenUpdates(url, followCount),
-    );
-    console.log(`2. ${f(followCount)} tasks x 10 progress updates, followed from another process (100 at a time)`);
-    for (const [name, result] of [
-      ['tooltask on Redis', ours],
-      ['BullMQ (QueueEvents)', theirs],
-    ] as const) {
+    const cancels = size('BENCH_CANCEL', 300);
+    const rates = { memory: [] as number[], redis: [] as number[], bull: [] as number[] };
+    const follows: { ours: FollowResult[]; theirs: FollowResult[] } = { ours: [], theirs: [] };
+    const cancelP99 = {
+      ours: [] as number[],
+      theirs: [] as number[],
+      ours50: [] as number[],
+      theirs50: [] as number[],
+    };
+    for (let run = 0; run < runs; run++) {
+      rates.memory.push(await createComplete(createTaskManager(), n, async () => {}));
+      const [redisRate, bullRate] = await alternate(
+        run,
+        async () => {
+          const store = redisStore({ url, namespace: `cc${run}` });
+          const rate = await createComplete(createTaskManager({ store }), n, () => store.load(`cc${n - 1}`));
+          await store.close();
+          return rate;
+        },
+        () => bullCreateComplete(url, n),
+      );
+      rates.redis.push(redisRate);
+      rates.bull.push(bullRate);
+
+      const [ours, theirs] = await alternate(
+        run,
+        async () => {
+          const followStore: RedisStore = redisStore({ url, namespace: `follow${run}` });
+          const followTasks = createTaskManager({ store: followStore });
+          const result = await followed(
+            ['follow-tooltask', url, `follow${run}`, String(followCount)],
+            followCount,
+            () => tenUpdates(followTasks, followCount),
+          );
+          await followTasks.dispose();
+          await followStore.close();
+          return result;
+        },
+        () => followed(['follow-bull', url, String(followCount)], followCount, () => bullTenUpdates(url, followCount)),
+      );
+      follows.ours.push(ours);
+      follows.theirs.push(theirs);
+
+      const [ourCancel, bullCancel] = await alternate(
+        run,
+        () => cancelFrom(url, `cancel${run}`, cancels),
+        () => bullCancelFrom(url, cancels),
+      );
+      cancelP99.ours.push(percentile(ourCancel, 99));
+      cancelP99.theirs.push(percentile(bullCancel, 99));
+      cancelP99.ours50.push(percentile(ourCancel, 50));
+      cancelP99.theirs50.push(percentile(bullCancel, 50));
+      await flushAll(url);
       console.log(
-        `   ${name.padEnd(20)} ${f(result.tasksPerSecond)} tasks/s · update → delivery p50 ${f(result.p50, 2)} ms, p99 ${f(result.p99, 2)} ms (${f(result.delivered)} updates seen)`,
+        `   run ${run + 1}: cc ${f(redisRate)} vs ${f(bullRate)}; follow ${f(ours.tasksPerSecond)} vs ${f(theirs.tasksPerSecond)} tasks/s, p99 ${f(ours.p99, 1)} vs ${f(theirs.p99, 1)} ms; load ${load()}`,
       );
     }
-
-    const cancels = size('BENCH_CANCEL', 300);
-    const ourCancel = await cancelFrom(url, 'cancel', cancels);
-    const bullCancel = await bullCancelFrom(url, cancels);
-    console.log(`3. cancel from another process to the work's abort signal, ${f(cancels)} tasks one by one`);
+    console.log(`1. create + complete, one process, ${f(n)} tasks, 200 at a time (median of ${runs})`);
+    console.log(`   tooltask in memory   ${f(median(rates.memory))} tasks/s`);
     console.log(
-      `   tooltask on Redis    p50 ${f(percentile(ourCancel, 50), 2)} ms, p99 ${f(percentile(ourCancel, 99), 2)} ms (cluster.send → owner's cancel)`,
+      `   tooltask on Redis    ${f(median(rates.redis))} tasks/s (runs: ${rates.redis.map((r) => f(r)).join(', ')})`,
     );
     console.log(
-      `   BullMQ               p50 ${f(percentile(bullCancel, 50), 2)} ms, p99 ${f(percentile(bullCancel, 99), 2)} ms (no cross-process cancel: PUBLISH we wired → worker.cancelJob)`,
+      `   BullMQ               ${f(median(rates.bull))} jobs/s (runs: ${rates.bull.map((r) => f(r)).join(', ')})`,
+    );
+    console.log(`   ratio                ${f(median(rates.redis) / median(rates.bull), 2)}×`);
+    console.log(`2. ${f(followCount)} tasks x 10 progress updates, followed from another process (median of ${runs})`);
+    for (const [name, results] of [
+      ['tooltask on Redis', follows.ours],
+      ['BullMQ (QueueEvents)', follows.theirs],
+    ] as const) {
+      console.log(
+        `   ${name.padEnd(20)} ${f(median(results.map((r) => r.tasksPerSecond)))} tasks/s · update → delivery p50 ${f(median(results.map((r) => r.p50)), 2)} ms, p99 ${f(median(results.map((r) => r.p99)), 2)} ms (updates seen, fewest: ${f(Math.min(...results.map((r) => r.delivered)))})`,
+      );
+    }
+    console.log(
+      `3. cancel from another process to the work's abort signal, ${f(cancels)} tasks one by one (median of ${runs})`,
+    );
+    console.log(
+      `   tooltask on Redis    p50 ${f(median(cancelP99.ours50), 2)} ms, p99 ${f(median(cancelP99.ours), 2)} ms`,
+    );
+    console.log(
+      `   BullMQ               p50 ${f(median(cancelP99.theirs50), 2)} ms, p99 ${f(median(cancelP99.theirs), 2)} ms (PUBLISH we wired → worker.cancelJob)`,
     );
 
     const memoryCount = size('BENCH_MEMORY', 100_000);
-    const ourMemory = await tooltaskMemory(url, memoryCount);
+    const ourMemory = await tooltaskMemory(url, memoryCount, undefined);
+    const ourMemoryTtl = await tooltaskMemory(url, memoryCount, 3_600_000);
     const bullBytes = await bullMemory(url, memoryCount);
-    console.log(`4. Redis memory per finished task (INFO memory used_memory, ${f(memoryCount)} tasks)`);
     console.log(
-      `   tooltask on Redis    ${f(ourMemory.settled)} B (${f(ourMemory.withStreams)} B while each task's history is kept, historyGrace)`,
+      `4. Redis memory per finished task (INFO memory used_memory, ${f(memoryCount)} tasks; deterministic, once)`,
+    );
+    console.log(
+      `   tooltask on Redis    ${f(ourMemory.settled)} B without ttl, ${f(ourMemoryTtl.settled)} B with a ttl (${f(ourMemory.withStreams)} B while each task's history is kept, historyGrace)`,
     );
     console.log(`   BullMQ               ${f(bullBytes)} B (default options: completed jobs kept)`);
+    console.log(`Load average at the end: ${load()}`);
   } finally {
     await redis.close();
   }
@@ -434,6 +537,23 @@ const roles: Record<string, () => Promise<void>> = {
   'follow-bull': () => followBull(args[0] as string, Number(args[1])),
   'cancel-owner': () => cancelOwner(args[0] as string, args[1] as string, Number(args[2])),
   'bull-cancel-owner': () => bullCancelOwner(args[0] as string, Number(args[1])),
+  // `npx tsx bench/redis.ts lost [kills] [lease ms]`: section 5 alone, on a redis-server of its own.
+  lost: async () => {
+    const redis = await startRedis();
+    const lease = Number(args[1] ?? 1000);
+    try {
+      const delays = await lostAfterKill(redis.url, Number(args[0] ?? 9), lease);
+      const worst = Math.max(...delays);
+      console.log(
+        `5. kill -9 → lost on a survivor, lease ${lease} ms, ${delays.length} kills (load ${loadavg()[0]?.toFixed(1)})`,
+      );
+      console.log(
+        `   ${delays.map((d) => d.toFixed(0)).join(', ')} ms; worst ${worst.toFixed(0)} ms = ${(worst / lease).toFixed(2)} × lease`,
+      );
+    } finally {
+      await redis.close();
+    }
+  },
 };
 await (role === undefined ? main() : (roles[role] ?? main)());
 process.exit(0);

@@ -12,7 +12,8 @@ export type TooltaskErrorCode =
   | 'MANAGER_DISPOSED'
   | 'STORE_ERROR'
   | 'TASK_LOST'
-  | 'TASK_UNREACHABLE';
+  | 'TASK_UNREACHABLE'
+  | 'CHANGES_MISSED';
 
 /**
  * The base of every error tooltask throws: check with `instanceof` or by `code`, never by message.
@@ -206,5 +207,28 @@ export class TaskUnreachableError extends TooltaskError {
   constructor(taskId: string, why: string, options?: { cause?: unknown }) {
     super('TASK_UNREACHABLE', `Expected to reach the manager that runs task \`${taskId}\`, but ${why}`, options);
     this.taskId = taskId;
+  }
+}
+
+/**
+ * A reader of every change across processes fell further behind than the shared event window
+ * keeps (Redis: `eventsLength`): `missed` changes were trimmed before it read them. Nothing else
+ * was skipped silently: resync by reading the store (`page`, `list`), then go on from here.
+ */
+export class ChangesMissedError extends TooltaskError {
+  override name = 'ChangesMissedError' as const;
+  /** How many changes were trimmed before this reader got them. */
+  readonly missed: number;
+  /** The last event read before the hole, and the first after it. */
+  readonly after: string;
+  readonly resumedAt: string;
+  constructor(missed: number, after: string, resumedAt: string) {
+    super(
+      'CHANGES_MISSED',
+      `Expected to read every change in order, got a hole of ${missed} change${missed === 1 ? '' : 's'} (between events ${after} and ${resumedAt}): the reader fell behind the event window; resync from the store`,
+    );
+    this.missed = missed;
+    this.after = after;
+    this.resumedAt = resumedAt;
   }
 }

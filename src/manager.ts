@@ -409,6 +409,8 @@ export class TaskManager {
       throw new InvalidTransitionError(id, this.#live.snapshot(id)?.state ?? 'pending', 'remove');
     }
     const last = await this.#reads.find(id);
+    // Live in another process (a shared store): only a finished task may be removed, wherever it runs.
+    if (!isTerminal(last.state)) throw new InvalidTransitionError(id, last.state, 'remove');
     const existed = await this.#writer.delete(id);
     if (!existed) throw new TaskNotFoundError(id);
     return last;

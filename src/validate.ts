@@ -52,10 +52,19 @@ export function readSafely<T>(name: string, check: () => T): T {
   }
 }
 
+/** A lone surrogate: ill-formed UTF-16, which every byte encoding (Redis keys, JSON on the wire) turns into U+FFFD. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export function assertTaskId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_TASK_ID_LENGTH) {
     throw new InvalidTaskIdError(
       `Expected a task id to be a non-empty string of at most ${MAX_TASK_ID_LENGTH} characters, got ${describe(id)}`,
+    );
+  }
+  // Two ids that differ only in a lone surrogate would be one key in a store that encodes them.
+  if (LONE_SURROGATE.test(id)) {
+    throw new InvalidTaskIdError(
+      `Expected a task id to be well-formed UTF-16 (no lone surrogate), got ${describe(id)}`,
     );
   }
 }

@@ -122,12 +122,32 @@ describe('the snapshot codec', () => {
     expect(roundTrip(value)).toEqual(value);
   });
 
-  it('refuses cycles and strings it did not write, with typed errors', () => {
-    const cyclic: Record<string, unknown> = {};
-    cyclic.self = cyclic;
-    expect(() => encodeValue(cyclic)).toThrow(InvalidArgumentError);
+  it('refuses strings it did not write, with typed errors', () => {
     expect(() => decodeValue('{nope')).toThrow(InvalidArgumentError);
     expect(() => decodeValue('{"$t":"zzz"}')).toThrow(InvalidArgumentError);
+  });
+
+  it('encodes any thrown value: a cycle comes back as [Circular], a throwing getter as undefined', () => {
+    const cyclic: Record<string, unknown> = { n: 1 };
+    cyclic.self = cyclic;
+    expect(roundTrip(cyclic)).toEqual({ n: 1, self: '[Circular]' });
+    // As HTTP clients' errors are: the request refers to the error, the error to its cause and back.
+    const error = new Error('socket hang up') as Error & { request?: unknown };
+    const request = { error, url: '/x' };
+    error.request = request;
+    const wrapped = new Error('fetch failed', { cause: error });
+    (error as Error & { cause?: unknown }).cause = wrapped;
+    const back = roundTrip(wrapped) as Error & { cause: Error & { request: { error: unknown; url: string } } };
+    expect(back).toBeInstanceOf(Error);
+    expect(back.cause.message).toBe('socket hang up');
+    expect(back.cause.request).toEqual({ error: '[Circular]', url: '/x' });
+    const hostile = Object.defineProperty({ ok: true }, 'boom', {
+      enumerable: true,
+      get() {
+        throw new Error('no');
+      },
+    });
+    expect(roundTrip(hostile)).toStrictEqual({ ok: true, boom: undefined });
   });
 
   it('lets a shared reference appear twice (only cycles are refused)', () => {

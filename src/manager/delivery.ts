@@ -8,7 +8,7 @@
  * every reader sees changes in the order they happened and no reader is ever re-entered.
  * It may not change a task: it calls back `onFinal` once a local task's final change is out.
  */
-import { type Observable, Subject, type Subscriber, type TeardownLogic } from 'rxjs';
+import { Observable, Subject, type Subscriber, type TeardownLogic } from 'rxjs';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 
 /** A reader of one task's changes. */
@@ -40,6 +40,9 @@ export class Delivery<Task extends Readers = Readers> {
   readonly #queue: Item[] = [];
   readonly #onFinal: (task: Task, snapshot: TaskSnapshot) => void;
   #delivering = false;
+  /** How many read `changes$` or `deletions$`, and who is told when that becomes or stops being any. */
+  #readers = 0;
+  #onWatched: ((watched: boolean) => void) | undefined;
 
   /** Every change of every task, from now on. */
   readonly changes$: Observable<TaskSnapshot>;
@@ -49,8 +52,28 @@ export class Delivery<Task extends Readers = Readers> {
   /** `onFinal` runs once a local task's final change has reached every reader. */
   constructor(onFinal: (task: Task, snapshot: TaskSnapshot) => void) {
     this.#onFinal = onFinal;
-    this.changes$ = this.#changes.asObservable();
-    this.deletions$ = this.#deletions.asObservable();
+    this.changes$ = this.#counted(this.#changes);
+    this.deletions$ = this.#counted(this.#deletions);
+  }
+
+  /**
+   * Calls `listener(true)` when `changes$` or `deletions$` gets its first reader and
+   * `listener(false)` when the last one leaves: other processes' changes are read only meanwhile.
+   */
+  onWatched(listener: (watched: boolean) => void): void {
+    this.#onWatched = listener;
+    if (this.#readers > 0) listener(true);
+  }
+
+  #counted<T>(subject: Subject<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      if (++this.#readers === 1) this.#onWatched?.(true);
+      const inner = subject.subscribe(subscriber);
+      return () => {
+        inner.unsubscribe();
+        if (--this.#readers === 0) this.#onWatched?.(false);
+      };
+    });
   }
 
   /** Whether anyone reads `changes$` (another process's changes cost nothing when no one does). */

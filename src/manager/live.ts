@@ -127,6 +127,11 @@ export class LiveTasks {
     return this.#creating.get(id);
   }
 
+  /** The ids of the tasks live here (a copy: safe to end them while walking it). */
+  ids(): string[] {
+    return [...this.#live.keys()];
+  }
+
   /** Whether `id` is live here or being created. */
   busy(id: string): boolean {
     return this.#live.has(id) || this.#creating.has(id);

@@ -14,6 +14,7 @@ import { fromCommand, toCommand } from '../commands.js';
 import {
   InvalidTransitionError,
   StoreError,
+  TaskLostError,
   TaskNotFoundError,
   TaskUnreachableError,
   TooltaskError,
@@ -45,14 +46,39 @@ export class RemoteTasks {
   readonly #links: Array<() => void> = [];
   /** Local tasks that ended, until the store's echo of their final snapshot came back (not news here). */
   readonly #echoes = new Map<string, { readonly seq: number; readonly at: number }>();
+  #events: Subscription | undefined;
+  #closed = false;
 
   constructor(options: RemoteOptions) {
     this.#options = options;
     const { cluster } = options;
     if (cluster === undefined) return;
     this.#links.push(cluster.onCommand((command) => this.#runCommand(command)));
-    const events: Subscription = cluster.followAll().subscribe((event) => this.#event(event));
-    this.#links.push(() => events.unsubscribe());
+    this.#links.push(cluster.onLeaseLost(() => this.#lost(cluster.nodeId)));
+    // Other processes' changes are read (decoded) only while someone reads changes$ or deletions$.
+    options.delivery.onWatched((watched) => {
+      if (this.#closed) return;
+      this.#events?.unsubscribe();
+      this.#events = watched ? cluster.followAll().subscribe((event) => this.#event(event)) : undefined;
+    });
+    this.#links.push(() => {
+      this.#events?.unsubscribe();
+      this.#events = undefined;
+    });
+  }
+
+  /**
+   * This process was cut off longer than its lease and a survivor ended its live tasks as lost:
+   * by now the store holds every one of them as `failed` (TASK_LOST). Each ends the same way here,
+   * through its chart, so its work's signal aborts with the `TaskLostError` and every reader
+   * (snapshots, `wait`, `subscribe`, `changes$`) says what the store says. Tasks created after
+   * (under the node's new lease) are not touched: they are not live yet when this runs.
+   */
+  #lost(nodeId: string): void {
+    const { live, now } = this.#options;
+    for (const id of live.ids()) {
+      live.sendQuietly(id, { type: 'task.fail', error: new TaskLostError(id, nodeId), at: now() });
+    }
   }
 
   /** Whether the store is shared with other processes. */
@@ -144,6 +170,7 @@ export class RemoteTasks {
 
   /** Stops running commands and following other processes. */
   close(): void {
+    this.#closed = true;
     for (const unlink of this.#links.splice(0)) unlink();
   }
 
@@ -173,6 +200,13 @@ export class RemoteTasks {
       return;
     }
     const { snapshot } = event;
+    // Being created here: held until the create settles. Lost to another process's create, the
+    // winner's changes (its seq 0 first) are news here; won, they are this process's own echo.
+    const creating = live.creating(snapshot.id);
+    if (creating !== undefined) {
+      creating.then(() => this.#event(event));
+      return;
+    }
     if (live.busy(snapshot.id)) return;
     const echo = this.#echoes.get(snapshot.id);
     if (echo !== undefined && snapshot.seq <= echo.seq) {

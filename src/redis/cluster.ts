@@ -1,12 +1,20 @@
 import { hostname } from 'node:os';
 import { Observable, type Subscriber } from 'rxjs';
-import { TaskNotFoundError } from '../errors.js';
-import type { ClusterEvent, CommandHandler, CommandOutcome, TaskCluster, TaskCommand } from '../store/cluster.js';
+import { ChangesMissedError, TaskNotFoundError } from '../errors.js';
+import type {
+  ClusterEvent,
+  CommandHandler,
+  CommandOutcome,
+  FollowAllOptions,
+  LeaseLoss,
+  TaskCluster,
+  TaskCommand,
+} from '../store/cluster.js';
 import { decodeValue, encodeValue } from '../store/codec.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { decodeSnapshot, type RedisClientLike, type RedisConnection } from './connection.js';
 import { type ClusterNode, readClusterNodes } from './nodes.js';
-import { reapLost, renewLease, sendCommand } from './scripts.js';
+import { beat, leaveNode, replyCommand, sendCommand, takeLease } from './scripts.js';
 import type { StreamLimits } from './store.js';
 
 /** What the store tells its cluster. */
@@ -26,6 +34,8 @@ export interface RedisClusterOptions {
 interface Follower {
   next: number;
   caughtUp: boolean;
+  /** The task was deleted while this caught up: complete once what it buffered is delivered. */
+  deleted: boolean;
   readonly buffered: TaskSnapshot[];
   readonly subscriber: Subscriber<TaskSnapshot>;
 }
@@ -41,8 +51,16 @@ type XReadReply = [key: string, entries: StreamEntry[]][] | null;
 
 /** Most replies a node's reply stream keeps; a reply is read within milliseconds of being written. */
 const REPLY_STREAM_LENGTH = '1000';
-/** Most tasks one reaping script ends; more are left to the next heartbeat. */
-const REAP_BATCH = '1000';
+/** How long a command or reply stream nobody writes to lives, in ms: a node that died leaves none behind. */
+const STREAM_IDLE = '60000';
+/** Most tasks one reaping script ends (a few ms of Redis time); more are left to the next call. */
+const REAP_BATCH = '200';
+
+/** One `followAll()` subscription. */
+interface Reader {
+  readonly subscriber: Subscriber<ClusterEvent>;
+  readonly onMissed: ((error: ChangesMissedError) => void) | undefined;
+}
 
 /**
  * The Redis side of {@link TaskCluster}: a lease key per node renewed on the store's heartbeat,
@@ -57,10 +75,12 @@ export class RedisTaskCluster implements TaskCluster {
   readonly #beat: RedisConnection;
   readonly #limits: StreamLimits;
   readonly #lease: string;
+  readonly #leaseMs: number;
   readonly #commandTimeout: number;
   readonly #onError: (error: Error) => void;
   readonly #followers = new Map<string, Set<Follower>>();
-  readonly #everything = new Set<Subscriber<ClusterEvent>>();
+  readonly #everything = new Set<Reader>();
+  readonly #lost = new Set<(loss: LeaseLoss) => void>();
   readonly #pending = new Map<string, PendingCommand>();
   /** The last entry id read from the command, reply and event streams. */
   readonly #last: [string, string, string] = ['0-0', '0-0', '0-0'];
@@ -72,13 +92,20 @@ export class RedisTaskCluster implements TaskCluster {
   #beating = false;
   #leased = false;
   #closed = false;
+  /** This node's lease generation: every write carries it, and Redis refuses it once it was reaped. */
+  #generation = '';
+  /** When the last heartbeat reached Redis (ms): a node that was cut off does not reap as it comes back. */
+  #lastBeat = 0;
+  /** Taking a new generation after this node learnt its lease lapsed and its tasks were reaped. */
+  #relapsing: Promise<void> | undefined;
 
   constructor(connection: RedisConnection, limits: StreamLimits, options: RedisClusterOptions) {
     this.#connection = connection;
     this.#beat = options.heartbeat;
     this.#limits = limits;
     this.nodeId = options.nodeId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
-    this.#lease = String(Math.max(1, Math.round(options.lease)));
+    this.#leaseMs = Math.max(1, Math.round(options.lease));
+    this.#lease = String(this.#leaseMs);
     this.#commandTimeout = options.commandTimeout;
     this.#onError = options.onError;
     this.#keys = [connection.key(`cmd:${this.nodeId}`), connection.key(`rep:${this.nodeId}`), connection.key('ev')];
@@ -100,7 +127,7 @@ export class RedisTaskCluster implements TaskCluster {
 
   follow(id: string, fromSeq: number): Observable<TaskSnapshot> {
     return new Observable<TaskSnapshot>((subscriber) => {
-      const follower: Follower = { next: fromSeq, caughtUp: false, buffered: [], subscriber };
+      const follower: Follower = { next: fromSeq, caughtUp: false, deleted: false, buffered: [], subscriber };
       // Listen first, then read what came before: every entry is in one or the other (or both: seq dedupes).
       let followers = this.#followers.get(id);
       if (followers === undefined) {
@@ -126,9 +153,10 @@ export class RedisTaskCluster implements TaskCluster {
     });
   }
 
-  followAll(): Observable<ClusterEvent> {
+  followAll(options?: FollowAllOptions): Observable<ClusterEvent> {
     return new Observable<ClusterEvent>((subscriber) => {
-      this.#everything.add(subscriber);
+      const reader: Reader = { subscriber, onMissed: options?.onMissed };
+      this.#everything.add(reader);
       const start = (): void => {
         this.start().catch((error: unknown) => {
           this.#onError(error as Error);
@@ -137,7 +165,7 @@ export class RedisTaskCluster implements TaskCluster {
       };
       start();
       return () => {
-        this.#everything.delete(subscriber);
+        this.#everything.delete(reader);
       };
     });
   }
@@ -171,6 +199,7 @@ export class RedisTaskCluster implements TaskCluster {
         requestId,
         encodeValue(command),
         REPLY_STREAM_LENGTH,
+        STREAM_IDLE,
       ]);
     } catch (error) {
       settle();
@@ -200,24 +229,90 @@ export class RedisTaskCluster implements TaskCluster {
   }
 
   async reapLost(): Promise<string[]> {
-    return this.#reap('');
+    return this.#beatOnce(true);
   }
 
-  /** Renews the lease and reaps lapsed nodes; the store calls it on its heartbeat. Never throws. */
+  onLeaseLost(listener: (loss: LeaseLoss) => void): () => void {
+    this.#lost.add(listener);
+    return () => {
+      this.#lost.delete(listener);
+    };
+  }
+
+  /** This node's lease generation, which every write carries (the store's fencing token). */
+  get generation(): string {
+    return this.#generation;
+  }
+
+  /**
+   * Renews the lease and reaps lapsed nodes; the store calls it on its heartbeat. Never throws.
+   * Reaps only when the previous beat reached Redis recently: a node that was cut off itself
+   * lets the others renew first.
+   */
   heartbeat(): void {
     if (!this.#leased || this.#closed || this.#beating) return;
     this.#beating = true;
-    this.#beat
-      .run<number>(renewLease, [this.nodeId, this.#lease])
-      .then((held) => {
-        if (held === 0)
-          this.#onError(new Error(`The lease of node ${this.nodeId} had lapsed; its live tasks may have been reaped`));
-        return this.#reap('');
-      })
+    const connected = Date.now() - this.#lastBeat < this.#leaseMs / 2;
+    this.#beatOnce(connected)
       .catch((error: unknown) => this.#onError(error as Error))
       .finally(() => {
         this.#beating = false;
       });
+  }
+
+  async #beatOnce(reap: boolean): Promise<string[]> {
+    const generation = this.#generation;
+    const [held, ...reaped] = await this.#beat.run<[number, ...string[]]>(beat, [
+      this.nodeId,
+      generation,
+      this.#lease,
+      reap ? '1' : '0',
+      REAP_BATCH,
+      ...this.#streamLimits(),
+    ]);
+    this.#lastBeat = Date.now();
+    if (held === 0) await this.lapsed(generation, 'renewal');
+    return reaped;
+  }
+
+  /**
+   * This node learnt that its lease generation was reaped (a refused renewal or write): it takes
+   * a new one, once the store has ended every task of the old one as lost, then tells the
+   * `onLeaseLost` listeners. A generation that is not the current one any more was handled already.
+   */
+  lapsed(generation: string, how: LeaseLoss['how']): Promise<void> {
+    if (generation !== this.#generation || this.#closed) return this.#relapsing ?? Promise.resolve();
+    this.#relapsing ??= (async () => {
+      try {
+        await this.#takeLease((args) => this.#beat.run<string[]>(takeLease, args));
+      } finally {
+        this.#relapsing = undefined;
+      }
+      const loss: LeaseLoss = { nodeId: this.nodeId, generation, how };
+      this.#onError(
+        new Error(
+          `The lease of node ${this.nodeId} (generation ${generation}) lapsed and its live tasks were ended as lost; it goes on as generation ${this.#generation}`,
+        ),
+      );
+      for (const listener of this.#lost) listener(loss);
+    })();
+    return this.#relapsing;
+  }
+
+  /** Takes a new generation, reaping what the node owned before first (a batch per call). */
+  async #takeLease(run: (args: string[]) => Promise<string[]>): Promise<void> {
+    for (;;) {
+      const [generation] = await run([this.nodeId, this.#lease, REAP_BATCH, ...this.#streamLimits()]);
+      if (generation !== undefined && generation !== '') {
+        this.#generation = generation;
+        this.#lastBeat = Date.now();
+        return;
+      }
+    }
+  }
+
+  #streamLimits(): string[] {
+    return [this.#limits.task, this.#limits.events, this.#limits.grace];
   }
 
   async close(): Promise<void> {
@@ -229,11 +324,11 @@ export class RedisTaskCluster implements TaskCluster {
     }
     this.#pending.clear();
     for (const followers of this.#followers.values()) for (const follower of followers) follower.subscriber.complete();
-    for (const subscriber of this.#everything) subscriber.complete();
+    for (const reader of this.#everything) reader.subscriber.complete();
     this.#reader?.destroy();
     if (this.#leased) {
       // Let the lease go at once: a closed node runs nothing, so what it owned is lost now.
-      await this.#connection.call(['DEL', this.#connection.key(`lease:${this.nodeId}`)]).catch(() => {});
+      await this.#connection.run(leaveNode, [this.nodeId, this.#generation]).catch(() => {});
     }
   }
 
@@ -242,15 +337,8 @@ export class RedisTaskCluster implements TaskCluster {
    * every task this node owns has a lease a survivor can see lapse.
    */
   async join(): Promise<void> {
-    await this.#connection.runNow<number>(renewLease, [this.nodeId, this.#lease]);
     // A restart under a fixed node id: what the previous life owned has no actor any more.
-    await this.#connection.runNow<string[]>(reapLost, [
-      this.#limits.task,
-      this.#limits.events,
-      this.#limits.grace,
-      REAP_BATCH,
-      this.nodeId,
-    ]);
+    await this.#takeLease((args) => this.#connection.runNow<string[]>(takeLease, args));
     // Commands for this node's tasks, and replies to its own, all come after this point: no task
     // was ours before. Older entries were for a previous life of this node id.
     for (let i = 0; i < 2; i++) this.#last[i] = await this.#lastEntry(i, true);
@@ -270,16 +358,6 @@ export class RedisTaskCluster implements TaskCluster {
     this.#reader = reader;
     this.#last[2] = await this.#lastEntry(2, false);
     void this.#read(reader);
-  }
-
-  async #reap(self: string): Promise<string[]> {
-    return this.#beat.run<string[]>(reapLost, [
-      this.#limits.task,
-      this.#limits.events,
-      this.#limits.grace,
-      REAP_BATCH,
-      self,
-    ]);
   }
 
   async #read(reader: RedisClientLike): Promise<void> {
@@ -307,6 +385,7 @@ export class RedisTaskCluster implements TaskCluster {
       for (const [key, entries] of reply) {
         const stream = this.#keys.indexOf(key);
         for (const [entryId, fields] of entries) {
+          if (stream === 2) this.#checkGap(this.#last[2], entryId);
           this.#last[stream] = entryId;
           const record = toRecord(fields);
           if (stream === 0) this.#runCommand(record);
@@ -317,22 +396,50 @@ export class RedisTaskCluster implements TaskCluster {
     }
   }
 
+  /**
+   * The event stream's ids are 0-1, 0-2 … without a hole: a jump means the stream was trimmed past
+   * this reader (it fell behind `eventsLength`). Followers catch up from each task's history or
+   * hash; `followAll()` readers are told, with how many they missed.
+   */
+  #checkGap(last: string, next: string): void {
+    const before = Number(last.slice(last.indexOf('-') + 1));
+    const missed = Number(next.slice(next.indexOf('-') + 1)) - before - 1;
+    if (before === 0 || missed <= 0 || !last.startsWith('0-') || !next.startsWith('0-')) return;
+    const error = new ChangesMissedError(missed, last, next);
+    for (const [id, followers] of this.#followers) {
+      for (const follower of followers) if (follower.caughtUp) this.#resync(id, follower);
+    }
+    let told = false;
+    for (const reader of this.#everything) {
+      if (reader.onMissed === undefined) continue;
+      told = true;
+      reader.onMissed(error);
+    }
+    if (!told && this.#everything.size > 0) this.#onError(error);
+  }
+
+  /** A follower that may have missed a change: it catches up again (seq dedupes what it has). */
+  #resync(id: string, follower: Follower): void {
+    follower.caughtUp = false;
+    const retry = (): void => {
+      this.#catchUp(id, follower).catch((error: unknown) => {
+        this.#onError(error as Error);
+        if (!follower.subscriber.closed && !this.#closed) setTimeout(retry, 50);
+      });
+    };
+    retry();
+  }
+
   #runCommand(record: Record<string, string>): void {
     const from = record.from as string;
     const reply = (ok: '0' | '1', value: unknown) =>
-      this.#connection.call([
-        'XADD',
-        this.#connection.key(`rep:${from}`),
-        'MAXLEN',
-        '~',
-        REPLY_STREAM_LENGTH,
-        '*',
-        'rid',
+      this.#connection.run(replyCommand, [
+        from,
         record.rid as string,
-        'ok',
         ok,
-        'v',
         encodeValue(value),
+        REPLY_STREAM_LENGTH,
+        STREAM_IDLE,
       ]);
     const command = decodeValue(record.v as string) as TaskCommand;
     const handler = this.#handler;
@@ -363,16 +470,26 @@ export class RedisTaskCluster implements TaskCluster {
     const followers = this.#followers.get(id);
     if (followers === undefined && this.#everything.size === 0) return;
     if (record.k === 'd') {
-      for (const follower of followers ?? []) follower.subscriber.complete();
-      for (const subscriber of this.#everything) subscriber.next({ kind: 'deleted', id });
+      // The deletion carries the last snapshot: the final one reaches a follower before the end.
+      const last = record.v === undefined ? undefined : decodeSnapshot(record.v);
+      for (const follower of followers ?? []) {
+        if (last !== undefined) follower.buffered.push(last);
+        follower.deleted = true;
+        if (follower.caughtUp) this.#flush(id, follower, follower.buffered.splice(0));
+      }
+      for (const reader of this.#everything) reader.subscriber.next({ kind: 'deleted', id });
       return;
     }
     const snapshot = decodeSnapshot(record.v as string);
     for (const follower of followers ?? []) {
-      if (follower.caughtUp) deliver(follower, snapshot);
-      else follower.buffered.push(snapshot);
+      if (!follower.caughtUp) follower.buffered.push(snapshot);
+      else if (snapshot.seq > follower.next) {
+        // A seq this follower never got: catch up from the task's history before going on.
+        follower.buffered.push(snapshot);
+        this.#resync(id, follower);
+      } else deliver(follower, snapshot);
     }
-    for (const subscriber of this.#everything) subscriber.next({ kind: 'snapshot', snapshot });
+    for (const reader of this.#everything) reader.subscriber.next({ kind: 'snapshot', snapshot });
   }
 
   /** Delivers what the task's history holds from the follower's seq on, then what came meanwhile. */
@@ -388,14 +505,30 @@ export class RedisTaskCluster implements TaskCluster {
       // Nothing kept from that seq (trimmed, or the history's grace ended): the latest snapshot is next.
       const encoded = await this.#connection.call<string | null>(['HGET', this.#connection.key(`t:${id}`), 'v']);
       if (encoded === null) {
-        follower.subscriber.complete();
+        // Deleted: what its deletion carried (the final snapshot) is all there is left.
+        follower.deleted = true;
+        this.#flush(id, follower, follower.buffered.splice(0));
         return;
       }
       deliver(follower, decodeSnapshot(encoded));
     }
     for (const entry of history) if (entry.seq >= follower.next) deliver(follower, decodeSnapshot(entry.encoded));
     follower.caughtUp = true;
-    for (const snapshot of follower.buffered.splice(0)) deliver(follower, snapshot);
+    this.#flush(id, follower, follower.buffered.splice(0));
+  }
+
+  /** Delivers what came while a follower caught up, then completes it if the task was deleted. */
+  #flush(id: string, follower: Follower, buffered: TaskSnapshot[]): void {
+    for (const [i, snapshot] of buffered.entries()) {
+      if (snapshot.seq > follower.next && !follower.subscriber.closed && !follower.deleted) {
+        // Still a hole (the stream was trimmed while this caught up): again, from the history.
+        follower.buffered.push(...buffered.slice(i));
+        this.#resync(id, follower);
+        return;
+      }
+      deliver(follower, snapshot);
+    }
+    if (follower.deleted) follower.subscriber.complete();
   }
 }
 

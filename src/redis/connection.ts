@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TimeoutError } from 'redis';
 import { decodeValue, encodeValue } from '../store/codec.js';
 import type { TaskSnapshot } from '../task.js';
 import type { LuaScript } from './scripts.js';
@@ -32,6 +33,8 @@ export class RedisConnection {
   readonly #timeout: number;
   readonly #scripts: readonly LuaScript[];
   readonly #shas = new Map<LuaScript, string>();
+  /** Script names by SHA, for error messages. */
+  readonly #names = new Map<string, string>();
   /** Runs once connected and the scripts loaded, before any other call (the node takes its lease). */
   readonly #prepare: () => Promise<unknown>;
   #ready: Promise<void> | undefined;
@@ -53,7 +56,9 @@ export class RedisConnection {
     this.#scripts = options.scripts;
     this.#prepare = options.prepare;
     for (const script of options.scripts) {
-      this.#shas.set(script, createHash('sha1').update(script.source).digest('hex'));
+      const sha = createHash('sha1').update(script.source).digest('hex');
+      this.#shas.set(script, sha);
+      this.#names.set(sha, script.name);
     }
   }
 
@@ -95,7 +100,23 @@ export class RedisConnection {
   }
 
   #send<T>(args: readonly string[]): Promise<T> {
-    return this.client.sendCommand<T>(args, { timeout: this.#timeout });
+    return this.client.sendCommand<T>(args, { timeout: this.#timeout }).catch((error: unknown) => {
+      throw this.#explain(args, error);
+    });
+  }
+
+  /** node-redis's `TimeoutError` has no message: say what did not answer, and within what limit. */
+  #explain(args: readonly string[], error: unknown): unknown {
+    if (!(error instanceof TimeoutError) || error.message !== '') return error;
+    const what = args[0] === 'EVALSHA' ? `the script ${this.#names.get(args[1] as string) ?? args[1]}` : args[0];
+    const explained = new Error(
+      `Expected Redis to answer ${what} within the store's timeout of ${this.#timeout} ms, got no answer`,
+      {
+        cause: error,
+      },
+    );
+    explained.name = 'TimeoutError';
+    return explained;
   }
 
   /** Readiness, or a TimeoutError after the time limit while not ready (connect() waits for Redis forever). */
@@ -154,22 +175,54 @@ export class RedisConnection {
   }
 }
 
-/** A snapshot as the store keeps it (the codec's string). */
+/** Every field of a snapshot, in the order the manager makes them. */
+const SNAPSHOT_FIELDS = [
+  'id',
+  'state',
+  'progress',
+  'message',
+  'result',
+  'error',
+  'createdAt',
+  'updatedAt',
+  'startedAt',
+  'completedAt',
+  'seq',
+  'metadata',
+  'ttl',
+  'awaiting',
+  'inputRequests',
+  'value',
+  'event',
+] as const satisfies readonly (keyof TaskSnapshot)[];
+
+/**
+ * A snapshot as the store keeps it: the codec's string of its set fields only (an unset field
+ * costs nothing; {@link decodeSnapshot} gives it back as `undefined`).
+ */
 export function encodeSnapshot(snapshot: TaskSnapshot): string {
-  return encodeValue(snapshot);
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(snapshot)) if (value !== undefined) set[key] = value;
+  return encodeValue(set);
 }
 
 /**
- * The snapshot a stored string holds. The reaper writes a lost task as `{"$p": patch, "$b": stored}`
- * (it never parses JSON in Lua): the patch's fields replace the stored ones the snapshot has.
+ * The snapshot a stored string holds, every field present (unset ones `undefined`). The reaper
+ * writes a lost task as `{"$p": patch, "$b": stored}` (it never parses JSON in Lua): the patch's
+ * fields replace the stored ones.
  */
 export function decodeSnapshot(text: string): TaskSnapshot {
-  if (!text.startsWith('{"$p":')) return decodeValue(text) as TaskSnapshot;
+  if (!text.startsWith('{"$p":')) return complete(decodeValue(text) as Record<string, unknown>);
   const { $p: patch, $b: base } = JSON.parse(text) as { $p: object; $b: object };
-  const snapshot = { ...(decodeValue(JSON.stringify(base)) as TaskSnapshot) } as Record<string, unknown>;
-  const changes = decodeValue(JSON.stringify(patch)) as Record<string, unknown>;
-  for (const key of Object.keys(changes)) {
-    if (Object.hasOwn(snapshot, key) || key === 'state' || key === 'error') snapshot[key] = changes[key];
-  }
+  return complete({
+    ...(decodeValue(JSON.stringify(base)) as Record<string, unknown>),
+    ...(decodeValue(JSON.stringify(patch)) as Record<string, unknown>),
+  });
+}
+
+function complete(fields: Record<string, unknown>): TaskSnapshot {
+  const snapshot: Record<string, unknown> = {};
+  for (const key of SNAPSHOT_FIELDS) snapshot[key] = fields[key];
+  for (const key of Object.keys(fields)) if (!Object.hasOwn(snapshot, key)) snapshot[key] = fields[key];
   return Object.freeze(snapshot) as unknown as TaskSnapshot;
 }

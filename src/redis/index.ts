@@ -1,9 +1,12 @@
+export { ChangesMissedError } from '../errors.js';
 export {
   type ClusterEvent,
   type ClusterStore,
   type CommandHandler,
   type CommandOutcome,
+  type FollowAllOptions,
   isClusterStore,
+  type LeaseLoss,
   type TaskCluster,
   type TaskCommand,
 } from '../store/cluster.js';

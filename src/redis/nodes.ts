@@ -14,18 +14,26 @@ export interface ClusterNode {
 
 /**
  * Every node listed in a namespace, with its lease and live task count: a read of the `nodes`
- * set, each node's `lease:` key and `own:` set, pipelined (node-redis sends one tick's calls
- * together). Read-only: reaping stays the heartbeat's job.
+ * hash, the `leases` sorted set (when each lease lapses, on Redis's own clock) and each node's
+ * `own:` set, pipelined (node-redis sends one tick's calls together). Read-only: reaping stays the
+ * heartbeat's job.
  */
 export async function readClusterNodes(connection: RedisConnection): Promise<ClusterNode[]> {
-  const ids = await connection.call<string[]>(['SMEMBERS', connection.key('nodes')]);
+  const [ids, leases, time] = await Promise.all([
+    connection.call<string[]>(['HKEYS', connection.key('nodes')]),
+    connection.call<string[]>(['ZRANGE', connection.key('leases'), '0', '-1', 'WITHSCORES']),
+    connection.call<string[]>(['TIME']),
+  ]);
+  const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+  const lapses = new Map<string, number>();
+  for (let index = 0; index + 1 < leases.length; index += 2) {
+    lapses.set(leases[index] as string, Number(leases[index + 1]));
+  }
   const nodes = await Promise.all(
     ids.map(async (id) => {
-      const [left, live] = await Promise.all([
-        connection.call<number>(['PTTL', connection.key(`lease:${id}`)]),
-        connection.call<number>(['SCARD', connection.key(`own:${id}`)]),
-      ]);
-      return { id, alive: left > 0, leaseLeft: Math.max(0, left), live };
+      const live = await connection.call<number>(['SCARD', connection.key(`own:${id}`)]);
+      const left = Math.max(0, (lapses.get(id) ?? 0) - now);
+      return { id, alive: left > 0, leaseLeft: left, live };
     }),
   );
   return nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

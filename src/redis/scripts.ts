@@ -14,12 +14,17 @@
  * | `s:<state>`          | zset   | the tasks in one state, score = ordinal                              |
  * | `x`                  | zset   | finished tasks with a ttl, score = when their hash expires (ms)      |
  * | `h:<id>`             | list   | the task's latest snapshots as `<seq>:<encoded>` (resume by seq); a list, not a stream: measured 2x cheaper per write and 3x smaller per live task |
- * | `ev`                 | stream | every snapshot (`k` = `s`) and deletion (`k` = `d`) of the namespace  |
+ * | `ev`                 | stream | every snapshot (`k` = `s`) and deletion (`k` = `d`) of the namespace, ids `0-1`, `0-2` … without a hole, so a reader sees what a trim took from it |
  * | `own:<node>`         | set    | the live tasks a node owns                                           |
- * | `nodes`              | set    | the nodes that hold or held a lease                                  |
- * | `lease:<node>`       | string | a node's lease (`PX` lease time, renewed on its heartbeat)           |
- * | `cmd:<node>`         | stream | commands for the tasks a node owns                                   |
- * | `rep:<node>`         | stream | replies to the commands a node sent                                  |
+ * | `nodes`              | hash   | node → the generation of its lease (`-` while it is being reaped): every write of a node carries it |
+ * | `leases`             | zset   | node → when its lease lapses (ms, Redis `TIME`)                      |
+ * | `clock`              | string | when a lease was last renewed (ms): a silence longer than a lease is an outage, not a death |
+ * | `fence:<node>`       | string | a reaped node's fence (`PX` 10 × lease): its late writes are refused |
+ * | `cmd:<node>`         | stream | commands for the tasks a node owns (expires when idle)               |
+ * | `rep:<node>`         | stream | replies to the commands a node sent (expires when idle)              |
+ *
+ * Generations come from `ctr` too, so the keys that outlive every process are `ctr` (ordinals and
+ * cursors stay valid), `ev` (capped at `eventsLength`) and, while nodes live, `clock`.
  */
 
 /** Helpers every script starts with. P is the namespace prefix (ARGV[1] of every script). */
@@ -39,6 +44,24 @@ local function unindex(id)
   for _, state in ipairs(STATES) do redis.call('ZREM', P .. 's:' .. state, id) end
   redis.call('ZREM', P .. 'x', id)
 end
+-- When every task of the namespace is finished with a ttl, its indexes expire a second after the
+-- last of them: a namespace whose processes all closed keeps no index of tasks long gone.
+local function expireIndexes()
+  if redis.call('ZCARD', P .. 'all') ~= redis.call('ZCARD', P .. 'x') then return end
+  local last = redis.call('ZRANGE', P .. 'x', -1, -1, 'WITHSCORES')[2]
+  if not last then return end
+  for _, name in ipairs({ 'all', 's:complete', 's:failed', 's:cancelled', 'x' }) do
+    redis.call('PEXPIREAT', P .. name, tonumber(last) + 1000)
+  end
+end
+-- Appends to the namespace's stream with the next id of 0-1, 0-2 …: a hole in what a reader got is a trim.
+local function publish(allMax, kind, id, seq, encoded)
+  if kind == 'd' and not encoded then
+    redis.call('XADD', P .. 'ev', 'MAXLEN', '~', allMax, '0-*', 'k', 'd', 'id', id)
+  else
+    redis.call('XADD', P .. 'ev', 'MAXLEN', '~', allMax, '0-*', 'k', kind, 'id', id, 'seq', seq, 'v', encoded)
+  end
+end
 -- Writes a snapshot whose seq was checked: hash, indexes, owner, expiry, history, event.
 -- taskMax: snapshots a task's history keeps; allMax: events the namespace's stream keeps (MAXLEN ~);
 -- grace: ms a finished task's history stays for late followers.
@@ -51,22 +74,31 @@ local function write(id, encoded, seq, state, ttl, owner, token, taskMax, allMax
     -- A new life of this id: the history of an earlier one (kept for its grace) goes.
     redis.call('DEL', P .. 'h:' .. id)
     redis.call('ZADD', P .. 'all', ordinal, id)
+    -- A live task: the indexes outlive it (they may have been set to expire with the last task).
+    redis.call('PERSIST', P .. 'all')
   end
   if old[1] ~= state then
     if old[1] then redis.call('ZREM', P .. 's:' .. old[1], id) end
     redis.call('ZADD', P .. 's:' .. state, ordinal, id)
+    if isFinal(state) and ttl == '' then redis.call('PERSIST', P .. 's:' .. state) end
   end
   redis.call('HSET', key, 'v', encoded, 'seq', seq, 'st', state, 'o', ordinal)
   if redis.call('RPUSH', P .. 'h:' .. id, seq .. ':' .. encoded) > tonumber(taskMax) then
     redis.call('LTRIM', P .. 'h:' .. id, -tonumber(taskMax), -1)
   end
-  redis.call('XADD', P .. 'ev', 'MAXLEN', '~', allMax, '*', 'k', 's', 'id', id, 'seq', seq, 'v', encoded)
+  publish(allMax, 's', id, seq, encoded)
   if isFinal(state) then
     if old[3] then redis.call('SREM', P .. 'own:' .. old[3], id) end
     redis.call('HDEL', key, 'own', 'tok', 'ttl')
     if ttl ~= '' then
+      local expiry = now() + tonumber(ttl)
       redis.call('PEXPIRE', key, ttl)
-      redis.call('ZADD', P .. 'x', now() + tonumber(ttl), id)
+      redis.call('ZADD', P .. 'x', expiry, id)
+      -- An index that expires (see expireIndexes) lives at least as long as this entry.
+      for _, name in ipairs({ 'all', 's:' .. state, 'x' }) do
+        redis.call('PEXPIREAT', P .. name, expiry + 1000, 'GT')
+      end
+      expireIndexes()
     end
     redis.call('PEXPIRE', P .. 'h:' .. id, grace)
   else
@@ -78,6 +110,56 @@ local function write(id, encoded, seq, state, ttl, owner, token, taskMax, allMax
       redis.call('SADD', P .. 'own:' .. owner, id)
     end
   end
+end
+-- Forgets a node: no lease, no generation; the clock goes with the last node. A reaped node leaves
+-- a fence for fence ms, so its late writes are refused rather than taken for a node Redis forgot
+-- (data lost). Its streams stay: a node reaped while alive still reads its replies (they expire idle).
+local function forget(node, fence)
+  if fence then redis.call('SET', P .. 'fence:' .. node, '1', 'PX', fence) end
+  redis.call('ZREM', P .. 'leases', node)
+  redis.call('HDEL', P .. 'nodes', node)
+  if redis.call('HLEN', P .. 'nodes') == 0 then redis.call('DEL', P .. 'clock') end
+end
+-- Ends up to budget - #reaped live tasks of a node as failed with a TaskLostError (ids appended
+-- to reaped); its generation is dead from the first one. True when the node has none left
+-- (it is then forgotten). The failed snapshot is the stored one with a patch on top:
+-- {"$p": patch, "$b": stored}, so the script never parses the stored snapshot (cjson would lose
+-- precision and empty arrays).
+local function reapNode(node, budget, reaped, taskMax, allMax, grace, fence)
+  local owned = P .. 'own:' .. node
+  if redis.call('SCARD', owned) == 0 then
+    forget(node, fence)
+    return true
+  end
+  redis.call('HSET', P .. 'nodes', node, '-')
+  for _, id in ipairs(redis.call('SRANDMEMBER', owned, budget - #reaped)) do
+    redis.call('SREM', owned, id)
+    local key = P .. 't:' .. id
+    local task = redis.call('HMGET', key, 'v', 'seq', 'st', 'ttl')
+    if task[1] and not isFinal(task[3]) then
+      local seq = tonumber(task[2]) + 1
+      local t = now()
+      local message = cjson.encode('Task \`' .. id .. '\` was lost: its owner \`' .. node .. '\` stopped renewing its lease')
+      local patch = '{"state":"failed","seq":' .. seq .. ',"updatedAt":' .. t .. ',"completedAt":' .. t
+        .. ',"awaiting":{"$t":"u"},"inputRequests":{"$t":"u"},"value":"failed","event":"task.lost"'
+        .. ',"error":{"$t":"e","name":"TaskLostError","message":' .. message
+        .. ',"fields":{"name":"TaskLostError","code":"TASK_LOST","taskId":' .. cjson.encode(id)
+        .. ',"owner":' .. cjson.encode(node) .. '}}}'
+      write(id, '{"$p":' .. patch .. ',"$b":' .. task[1] .. '}', seq, 'failed', task[4] or '', '', '', taskMax, allMax, grace)
+      redis.call('HSET', key, 'lost', '1')
+      reaped[#reaped + 1] = id
+    end
+  end
+  if redis.call('SCARD', owned) > 0 then return false end
+  forget(node, fence)
+  return true
+end
+-- Whether a write of a node's generation is refused: another generation holds, or this one was
+-- reaped. A node Redis does not know at all (it lost its data) is not fenced: its beat registers it again.
+local function fenced(node, generation)
+  local current = redis.call('HGET', P .. 'nodes', node)
+  if current == generation then return false end
+  return current ~= false or redis.call('EXISTS', P .. 'fence:' .. node) == 1
 end
 `;
 
@@ -93,68 +175,89 @@ function script(name: string, body: string): LuaScript {
 
 /**
  * insertTask: adds a new task, atomically; exactly one of two racing creators wins.
- * ARGV: 1 prefix, 2 id, 3 encoded, 4 seq, 5 state, 6 ttl ms or '', 7 owner node or '',
- *       8 insert token, 9 history length, 10 events MAXLEN, 11 grace ms.
- * Returns 1 inserted (or this very insert was applied already: a retry after a lost reply), 0 exists.
+ * ARGV: 1 prefix, 2 id, 3 encoded, 4 seq, 5 state, 6 ttl ms or '', 7 node, 8 its generation,
+ *       9 insert token, 10 history length, 11 events MAXLEN, 12 grace ms.
+ * Returns 1 inserted (or this very insert was applied already: a retry after a lost reply),
+ * 0 exists, -2 refused: the node's generation was reaped (fenced).
  */
 export const insertTask: LuaScript = script(
   'insertTask',
   `
 local key = P .. 't:' .. ARGV[2]
 if redis.call('EXISTS', key) == 1 then
-  if ARGV[8] ~= '' and redis.call('HGET', key, 'tok') == ARGV[8] then return 1 end
+  if ARGV[9] ~= '' and redis.call('HGET', key, 'tok') == ARGV[9] then return 1 end
   return 0
 end
-write(ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+if fenced(ARGV[7], ARGV[8]) then return -2 end
+write(ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7], ARGV[9], ARGV[10], ARGV[11], ARGV[12])
 return 1
 `,
 );
 
 /**
- * saveTask: compare-and-set on seq. Writes the snapshot only when its seq is above the stored one
- * and the stored task is not finished (a finished task never changes, whoever writes late);
- * moves it between the state indexes and appends it to the task's history and the namespace's stream, in one step.
- * ARGV: 1 prefix, 2 id, 3 encoded, 4 seq, 5 state, 6 ttl ms or '', 7 owner node or '',
- *       8 history length, 9 events MAXLEN, 10 grace ms.
- * Returns 1 written, 0 ignored (older or equal seq), -1 ignored (the task is finished).
+ * saveTask: compare-and-set on seq, for one snapshot or several of one task in seq order (the
+ * writer coalesces what queued behind a write into one call). Each is written only when its seq
+ * is above the stored one and the stored task is not finished (a finished task never changes,
+ * whoever writes late), and only from the live generation of the node's lease (fencing: a node
+ * whose tasks were reaped as lost cannot write them back); each moves the task between the state
+ * indexes and is appended to the task's history and the namespace's stream, in one step.
+ * ARGV: 1 prefix, 2 id, 3 ttl ms or '', 4 node, 5 its generation, 6 history length,
+ *       7 events MAXLEN, 8 grace ms, then (encoded, seq, state) for each snapshot.
+ * Returns 1 written, 0 ignored (older or equal seq), -1 ignored (the task is finished),
+ * -2 refused: the node's generation was reaped (fenced), -3 refused: the task was reaped as lost.
  */
 export const saveTask: LuaScript = script(
   'saveTask',
   `
-local stored = redis.call('HMGET', P .. 't:' .. ARGV[2], 'seq', 'st')
-local seq = tonumber(ARGV[4])
-if stored[1] then
-  if isFinal(stored[2]) then return -1 end
-  if seq <= tonumber(stored[1]) then return 0 end
+local stored = redis.call('HMGET', P .. 't:' .. ARGV[2], 'seq', 'st', 'lost')
+if stored[1] and isFinal(stored[2]) then
+  if stored[3] then return -3 end
+  return -1
 end
-write(ARGV[2], ARGV[3], seq, ARGV[5], ARGV[6], ARGV[7], '', ARGV[8], ARGV[9], ARGV[10])
-return 1
+if fenced(ARGV[4], ARGV[5]) then return -2 end
+local current = tonumber(stored[1] or '-1')
+local written = 0
+for i = 9, #ARGV, 3 do
+  local seq = tonumber(ARGV[i + 1])
+  if seq > current then
+    write(ARGV[2], ARGV[i], seq, ARGV[i + 2], ARGV[3], ARGV[4], '', ARGV[6], ARGV[7], ARGV[8])
+    current = seq
+    written = 1
+  end
+end
+return written
 `,
 );
 
 /**
- * deleteTask: removes a task, its indexes, ownership and history, and publishes the deletion.
- * ARGV: 1 prefix, 2 id, 3 events MAXLEN. Returns 1 deleted, 0 there was none.
+ * deleteTask: removes a task, its indexes and ownership, and publishes the deletion with the task's
+ * last snapshot; its history stays for its grace: a follower still catching up gets every change
+ * up to the final one before the end.
+ * ARGV: 1 prefix, 2 id, 3 events MAXLEN, 4 grace ms. Returns 1 deleted, 0 there was none.
  */
 export const deleteTask: LuaScript = script(
   'deleteTask',
   `
 local key = P .. 't:' .. ARGV[2]
-local owner = redis.call('HGET', key, 'own')
+local task = redis.call('HMGET', key, 'own', 'v', 'seq')
+local owner = task[1]
 if redis.call('DEL', key) == 0 then return 0 end
 unindex(ARGV[2])
+expireIndexes()
 if owner then redis.call('SREM', P .. 'own:' .. owner, ARGV[2]) end
-redis.call('DEL', P .. 'h:' .. ARGV[2])
-redis.call('XADD', P .. 'ev', 'MAXLEN', '~', ARGV[3], '*', 'k', 'd', 'id', ARGV[2])
+redis.call('PEXPIRE', P .. 'h:' .. ARGV[2], ARGV[4])
+publish(ARGV[3], 'd', ARGV[2], task[3], task[2])
 return 1
 `,
 );
 
 /**
- * pageTasks: up to `limit` tasks after an ordinal in one index, in creation order, as
- * [ordinal, encoded, ordinal, encoded, …]. An index entry whose hash expired is dropped on the way
- * (lazy clean-up; the sweep does the rest), so a page is full whenever enough tasks live.
- * ARGV: 1 prefix, 2 index ('all' or 's:<state>'), 3 after ordinal, 4 limit.
+ * pageTasks: up to `limit` tasks after an ordinal in one index, in creation order. An index entry
+ * whose hash expired is dropped on the way, at most `budget` of them per call (the sweep does the
+ * rest), so a page never does unbounded work: it may come back short, with where it stopped.
+ * ARGV: 1 prefix, 2 index ('all' or 's:<state>'), 3 after ordinal, 4 limit, 5 budget.
+ * Returns [last ordinal looked at, '1' when the index has nothing after it else '0',
+ *          ordinal, encoded, ordinal, encoded, …]; an error `CURSOR …` for an ordinal never issued.
  */
 export const pageTasks: LuaScript = script(
   'pageTasks',
@@ -162,11 +265,19 @@ export const pageTasks: LuaScript = script(
 local index = P .. ARGV[2]
 local after = ARGV[3]
 local limit = tonumber(ARGV[4])
-local out = {}
+local budget = tonumber(ARGV[5])
+if tonumber(after) > tonumber(redis.call('GET', P .. 'ctr') or '0') then
+  return redis.error_reply('CURSOR past the last task of this namespace')
+end
+local out = { '', '0' }
 local found = 0
-while found < limit do
+local dropped = 0
+while found < limit and dropped < budget do
   local batch = redis.call('ZRANGEBYSCORE', index, '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', 0, limit - found)
-  if #batch == 0 then break end
+  if #batch == 0 then
+    out[2] = '1'
+    break
+  end
   for i = 1, #batch, 2 do
     after = batch[i + 1]
     local encoded = redis.call('HGET', P .. 't:' .. batch[i], 'v')
@@ -176,9 +287,12 @@ while found < limit do
       out[#out + 1] = encoded
     else
       unindex(batch[i])
+      dropped = dropped + 1
+      if dropped >= budget then break end
     end
   end
 end
+out[1] = after
 return out
 `,
 );
@@ -198,7 +312,7 @@ for _, id in ipairs(due) do
   local left = redis.call('PTTL', P .. 't:' .. id)
   if left == -2 then
     unindex(id)
-    redis.call('XADD', P .. 'ev', 'MAXLEN', '~', ARGV[3], '*', 'k', 'd', 'id', id)
+    publish(ARGV[3], 'd', id)
     dropped = dropped + 1
   elseif left == -1 then
     redis.call('ZREM', P .. 'x', id)
@@ -211,65 +325,94 @@ return dropped
 );
 
 /**
- * renewLease: sets a node's lease for `lease` ms and lists the node, in one step (a reaper never
- * sees a listed node between its listing and its first lease).
- * ARGV: 1 prefix, 2 node, 3 lease ms. Returns 1 when the lease was still held, 0 when it lapsed or is new.
+ * takeLease: gives a node a new generation and a lease of `lease` ms. A node that owned tasks
+ * under an earlier generation (its tasks were being reaped, or it restarts under a fixed id) has
+ * them ended as lost first, `budget` at a time: the caller calls again while it answers ''.
+ * ARGV: 1 prefix, 2 node, 3 lease ms, 4 budget, 5 history length, 6 events MAXLEN, 7 grace ms.
+ * Returns {generation or '' (more to reap first), reaped ids…}.
  */
-export const renewLease: LuaScript = script(
-  'renewLease',
-  `
-local held = redis.call('SET', P .. 'lease:' .. ARGV[2], '1', 'PX', ARGV[3], 'GET')
-redis.call('SADD', P .. 'nodes', ARGV[2])
-if held then return 1 end
-return 0
-`,
-);
-
-/**
- * reapLost: for every listed node whose lease lapsed (and for ARGV[6], a node restarting under the
- * same id), ends each of its live tasks as failed with a TaskLostError, publishes those final
- * snapshots, and forgets the node. Atomic, so exactly one survivor reaps a node.
- * The failed snapshot is the stored one with a patch on top: `{"$p": patch, "$b": stored}`, so the
- * script never parses the stored snapshot (cjson would lose precision and empty arrays).
- * ARGV: 1 prefix, 2 history length, 3 events MAXLEN, 4 grace ms, 5 max tasks per call,
- *       6 node to reap whatever its lease ('' for none).
- * Returns the reaped task ids.
- */
-export const reapLost: LuaScript = script(
-  'reapLost',
+export const takeLease: LuaScript = script(
+  'takeLease',
   `
 local reaped = {}
-local budget = tonumber(ARGV[5])
-for _, node in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
-  if node == ARGV[6] or redis.call('EXISTS', P .. 'lease:' .. node) == 0 then
-    local owned = P .. 'own:' .. node
-    for _, id in ipairs(redis.call('SRANDMEMBER', owned, budget - #reaped)) do
-      redis.call('SREM', owned, id)
-      local task = redis.call('HMGET', P .. 't:' .. id, 'v', 'seq', 'st', 'ttl')
-      if task[1] and not isFinal(task[3]) then
-        local seq = tonumber(task[2]) + 1
-        local t = now()
-        local message = cjson.encode('Task \`' .. id .. '\` was lost: its owner \`' .. node .. '\` stopped renewing its lease')
-        local patch = '{"state":"failed","seq":' .. seq .. ',"updatedAt":' .. t .. ',"completedAt":' .. t
-          .. ',"awaiting":{"$t":"u"},"inputRequests":{"$t":"u"},"value":"failed","event":"task.lost"'
-          .. ',"error":{"$t":"e","name":"TaskLostError","message":' .. message
-          .. ',"fields":{"name":"TaskLostError","code":"TASK_LOST","taskId":' .. cjson.encode(id)
-          .. ',"owner":' .. cjson.encode(node) .. '}}}'
-        write(id, '{"$p":' .. patch .. ',"$b":' .. task[1] .. '}', seq, 'failed', task[4] or '', '', '', ARGV[2], ARGV[3], ARGV[4])
-        reaped[#reaped + 1] = id
-      end
-    end
-    if redis.call('SCARD', owned) == 0 and node ~= ARGV[6] then redis.call('SREM', P .. 'nodes', node) end
-    if #reaped >= budget then return reaped end
-  end
+redis.call('DEL', P .. 'fence:' .. ARGV[2])
+if not reapNode(ARGV[2], tonumber(ARGV[4]), reaped, ARGV[5], ARGV[6], ARGV[7], nil) then
+  table.insert(reaped, 1, '')
+  return reaped
 end
+local t = now()
+local generation = tostring(redis.call('INCR', P .. 'ctr'))
+redis.call('HSET', P .. 'nodes', ARGV[2], generation)
+redis.call('ZADD', P .. 'leases', t + tonumber(ARGV[3]), ARGV[2])
+redis.call('SET', P .. 'clock', t)
+table.insert(reaped, 1, generation)
 return reaped
 `,
 );
 
 /**
+ * beat: renews a node's lease and reaps the nodes whose lease lapsed, in one step per heartbeat.
+ * A silence of every node longer than a lease (Redis was down, or restarted: its clock jumped) is
+ * an outage, not a death: every lease gets a fresh one and nobody is reaped on that beat.
+ * ARGV: 1 prefix, 2 node, 3 its generation, 4 lease ms, 5 '1' to reap, 6 budget,
+ *       7 history length, 8 events MAXLEN, 9 grace ms.
+ * Returns {1 renewed or 0 (the generation was reaped: take a new lease), reaped ids…}.
+ */
+export const beat: LuaScript = script(
+  'beat',
+  `
+local t = now()
+local lease = tonumber(ARGV[4])
+local last = tonumber(redis.call('GET', P .. 'clock') or '')
+local outage = last ~= nil and t - last > lease
+redis.call('SET', P .. 'clock', t)
+if outage then
+  local all = redis.call('ZRANGE', P .. 'leases', 0, -1)
+  for _, node in ipairs(all) do redis.call('ZADD', P .. 'leases', 'GT', t + lease, node) end
+end
+local held = 0
+if not fenced(ARGV[2], ARGV[3]) then
+  -- Its own generation, or one Redis forgot (restarted without its data): renewed, or listed again.
+  redis.call('HSET', P .. 'nodes', ARGV[2], ARGV[3])
+  redis.call('ZADD', P .. 'leases', t + lease, ARGV[2])
+  held = 1
+end
+local out = { held }
+if ARGV[5] == '1' and not outage then
+  local budget = tonumber(ARGV[6])
+  local reaped = {}
+  for _, node in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', t, 'LIMIT', 0, 10)) do
+    if not reapNode(node, budget, reaped, ARGV[7], ARGV[8], ARGV[9], 10 * lease) then break end
+  end
+  for _, id in ipairs(reaped) do out[#out + 1] = id end
+end
+return out
+`,
+);
+
+/**
+ * leaveNode: a node closing. Its streams go; its lease lapses now when it still owns live tasks
+ * (a survivor reaps them on its next beat), else the node is forgotten.
+ * ARGV: 1 prefix, 2 node, 3 its generation. Returns 1.
+ */
+export const leaveNode: LuaScript = script(
+  'leaveNode',
+  `
+redis.call('DEL', P .. 'cmd:' .. ARGV[2], P .. 'rep:' .. ARGV[2])
+if redis.call('HGET', P .. 'nodes', ARGV[2]) ~= ARGV[3] then return 1 end
+if redis.call('SCARD', P .. 'own:' .. ARGV[2]) > 0 then
+  redis.call('ZADD', P .. 'leases', 0, ARGV[2])
+else
+  forget(ARGV[2], nil)
+end
+return 1
+`,
+);
+
+/**
  * sendCommand: queues a command on the stream of the node that owns a live task, or says why not.
- * ARGV: 1 prefix, 2 id, 3 sender node, 4 request id, 5 encoded command, 6 command stream MAXLEN.
+ * ARGV: 1 prefix, 2 id, 3 sender node, 4 request id, 5 encoded command, 6 command stream MAXLEN,
+ *       7 ms an idle command stream lives.
  * Returns {'sent', owner}, {'final', encoded snapshot} or {'missing'}.
  */
 export const sendCommand: LuaScript = script(
@@ -278,8 +421,25 @@ export const sendCommand: LuaScript = script(
 local task = redis.call('HMGET', P .. 't:' .. ARGV[2], 'st', 'own', 'v')
 if not task[1] then return { 'missing' } end
 if isFinal(task[1]) or not task[2] then return { 'final', task[3] } end
-redis.call('XADD', P .. 'cmd:' .. task[2], 'MAXLEN', '~', ARGV[6], '*', 'from', ARGV[3], 'rid', ARGV[4], 'v', ARGV[5])
+local stream = P .. 'cmd:' .. task[2]
+redis.call('XADD', stream, 'MAXLEN', '~', ARGV[6], '*', 'from', ARGV[3], 'rid', ARGV[4], 'v', ARGV[5])
+redis.call('PEXPIRE', stream, ARGV[7])
 return { 'sent', task[2] }
+`,
+);
+
+/**
+ * replyCommand: puts an owner's answer on the sender's reply stream.
+ * ARGV: 1 prefix, 2 sender node, 3 request id, 4 '1' answered or '0' refused, 5 encoded value,
+ *       6 reply stream MAXLEN, 7 ms an idle reply stream lives. Returns 1.
+ */
+export const replyCommand: LuaScript = script(
+  'replyCommand',
+  `
+local stream = P .. 'rep:' .. ARGV[2]
+redis.call('XADD', stream, 'MAXLEN', '~', ARGV[6], '*', 'rid', ARGV[3], 'ok', ARGV[4], 'v', ARGV[5])
+redis.call('PEXPIRE', stream, ARGV[7])
+return 1
 `,
 );
 
@@ -290,7 +450,9 @@ export const SCRIPTS: readonly LuaScript[] = [
   deleteTask,
   pageTasks,
   sweepExpired,
-  renewLease,
-  reapLost,
+  takeLease,
+  beat,
+  leaveNode,
   sendCommand,
+  replyCommand,
 ];

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, TaskLostError } from '../errors.js';
 import type { ClusterStore } from '../store/cluster.js';
 import type { StorePageQuery, TaskPage } from '../store/store.js';
-import { isTerminal, type TaskSnapshot, type TaskState } from '../task.js';
-import { assertDuration, assertOptions, assertState, describe } from '../validate.js';
+import type { TaskSnapshot, TaskState } from '../task.js';
+import { assertDuration, assertOptions, assertState, assertTaskId, describe } from '../validate.js';
 import { RedisTaskCluster } from './cluster.js';
 import { decodeSnapshot, encodeSnapshot, type RedisClientLike, RedisConnection } from './connection.js';
 import { deleteTask, insertTask, pageTasks, SCRIPTS, saveTask, sweepExpired } from './scripts.js';
@@ -81,6 +82,7 @@ export class RedisStore implements ClusterStore {
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #inserts = 0;
   #closed = false;
+  #sweeping = false;
 
   constructor(options: RedisStoreOptions = {}) {
     assertOptions('options', options, OPTIONS);
@@ -146,28 +148,71 @@ export class RedisStore implements ClusterStore {
       commandTimeout: options.commandTimeout ?? timeout,
       onError,
     });
-    // One timer for the store: sweeps expired tasks' index entries, renews the lease, reaps lost nodes.
-    this.#heartbeat = setInterval(() => this.#beat(), Math.max(50, Math.round(lease / 3)));
+    // One timer for the store: sweeps expired tasks' index entries, renews the lease, reaps lost
+    // nodes. Every lease / 10, so a dead node's tasks are lost within 1.1 × lease.
+    this.#heartbeat = setInterval(() => this.#beat(), Math.max(20, Math.round(lease / 10)));
     this.#heartbeat.unref();
   }
 
-  /** Adds a new task atomically: `false` when the id exists, on this process or any other. */
+  /**
+   * Adds a new task atomically: `false` when the id exists, on this process or any other. Carries
+   * this node's lease generation; one that was reaped meanwhile is replaced first (the node learns
+   * it lost its lease) and the insert goes in under the new one.
+   */
   async insert(task: TaskSnapshot): Promise<boolean> {
+    assertTaskId(task.id);
     // A token per insert: a retry of this very insert after a lost reply is not "exists".
     const token = `${this.cluster.nodeId}:${++this.#inserts}`;
-    const inserted = await this.#connection.run<number>(insertTask, [...this.#task(task), token, ...this.#streams()]);
-    return inserted === 1;
+    for (let attempt = 0; ; attempt++) {
+      const generation = this.cluster.generation;
+      const inserted = await this.#connection.run<number>(insertTask, [
+        task.id,
+        encodeSnapshot(task),
+        String(task.seq),
+        task.state,
+        ttlOf(task),
+        this.cluster.nodeId,
+        generation,
+        token,
+        ...this.#streams(),
+      ]);
+      if (inserted !== -2 || attempt === 1) return inserted === 1;
+      await this.cluster.lapsed(generation, 'write');
+    }
   }
 
-  /** Writes a snapshot when its `seq` is above the stored one and the stored task is live (compare-and-set). */
+  /**
+   * Writes a snapshot when its `seq` is above the stored one and the stored task is live
+   * (compare-and-set). Rejects with `TaskLostError` when the task was ended as lost because this
+   * node's lease lapsed (fencing: a reaped owner never writes back).
+   */
   async save(task: TaskSnapshot): Promise<void> {
-    await this.#connection.run<number>(saveTask, [...this.#task(task), ...this.#streams()]);
+    await this.saveAll([task]);
   }
 
-  /** What `insertTask` and `saveTask` are told of a snapshot: id, encoding, seq, state, ttl, owner while live. */
-  #task(task: TaskSnapshot): string[] {
-    const owner = isTerminal(task.state) ? '' : this.cluster.nodeId;
-    return [task.id, encodeSnapshot(task), String(task.seq), task.state, ttlOf(task), owner];
+  /**
+   * Writes several snapshots of one task, in `seq` order, in one script call: each as `save`
+   * would, each published to followers. The writer hands over what queued behind a write.
+   */
+  async saveAll(tasks: readonly TaskSnapshot[]): Promise<void> {
+    const last = tasks.at(-1);
+    if (last === undefined) return;
+    assertTaskId(last.id);
+    const generation = this.cluster.generation;
+    const args = [last.id, ttlOf(last), this.cluster.nodeId, generation, ...this.#streams()];
+    for (const task of tasks) {
+      if (task.id !== last.id) {
+        throw new InvalidArgumentError(
+          `Expected snapshots of one task, got \`${task.id}\` among those of \`${last.id}\``,
+        );
+      }
+      args.push(encodeSnapshot(task), String(task.seq), task.state);
+    }
+    const written = await this.#connection.run<number>(saveTask, args);
+    if (written >= -1) return;
+    // -2: this node's generation was reaped (it learns so now); -3: this task was, maybe long ago.
+    if (written === -2) await this.cluster.lapsed(generation, 'write');
+    throw new TaskLostError(last.id, this.cluster.nodeId);
   }
 
   /** The stream bounds every writing script takes last. */
@@ -176,6 +221,7 @@ export class RedisStore implements ClusterStore {
   }
 
   async load(id: string): Promise<TaskSnapshot | undefined> {
+    assertTaskId(id);
     const encoded = await this.#connection.call<string | null>(['HGET', this.#connection.key(`t:${id}`), 'v']);
     return encoded === null ? undefined : decodeSnapshot(encoded);
   }
@@ -184,29 +230,60 @@ export class RedisStore implements ClusterStore {
   async loadAll(state?: TaskState): Promise<TaskSnapshot[]> {
     if (state !== undefined) assertState('state', state);
     const all: TaskSnapshot[] = [];
-    let after = 0;
-    for (;;) {
-      const { tasks, last } = await this.#slice(state, after, 1000);
-      all.push(...tasks);
-      if (tasks.length < 1000) return all;
-      after = last;
+    let after: number | undefined = 0;
+    while (after !== undefined) {
+      const slice = await this.#slice(state, after, 1000);
+      all.push(...slice.tasks);
+      after = slice.next;
     }
+    return all;
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.#connection.run<number>(deleteTask, [id, this.#limits.events])) === 1;
+    assertTaskId(id);
+    return (await this.#connection.run<number>(deleteTask, [id, this.#limits.events, this.#limits.grace])) === 1;
   }
 
-  /** Tasks after the cursor in creation order; cursors are creation ordinals, valid on every process. */
+  /**
+   * Tasks after the cursor in creation order; cursors are creation ordinals, valid on every process
+   * of this namespace. A cursor this namespace never issued (edited, from another namespace, past
+   * the last ordinal) throws `InvalidArgumentError`, as the in-memory store does.
+   */
   async page({ cursor, limit, state }: StorePageQuery): Promise<TaskPage> {
-    const after = cursor === undefined ? 0 : decodeCursor(cursor);
-    const { tasks, last, more } = await this.#slice(state, after, limit);
-    return more ? { tasks: tasks.slice(0, limit), nextCursor: `c${last.toString(36)}` } : { tasks };
+    const after = cursor === undefined ? 0 : this.#decodeCursor(cursor);
+    const { tasks, next } = await this.#slice(state, after, limit);
+    return next === undefined ? { tasks } : { tasks, nextCursor: this.#encodeCursor(next) };
   }
 
-  /** Drops the index entries of tasks whose ttl ran out; resolves with how many. Runs on the heartbeat. */
+  // A cursor is an ordinal and a check made from the namespace, so one from elsewhere or edited is refused.
+  #encodeCursor(ordinal: number): string {
+    const check = createHash('sha1').update(`${this.#connection.prefix}${ordinal}`).digest('base64url').slice(0, 8);
+    return `c${ordinal.toString(36)}.${check}`;
+  }
+
+  #decodeCursor(cursor: string): number {
+    const ordinal =
+      typeof cursor === 'string' && cursor.startsWith('c')
+        ? Number.parseInt(cursor.slice(1).split('.')[0] as string, 36)
+        : Number.NaN;
+    if (!Number.isSafeInteger(ordinal) || ordinal < 1 || cursor !== this.#encodeCursor(ordinal)) {
+      throw new InvalidArgumentError(`Expected \`cursor\` to be a cursor returned by page(), got ${describe(cursor)}`);
+    }
+    return ordinal;
+  }
+
+  /**
+   * Drops the index entries of tasks whose ttl ran out, in batches of a few milliseconds each, as
+   * many as are due; resolves with how many. Runs on the heartbeat, so the indexes keep up with
+   * any rate of expiry.
+   */
   async sweep(): Promise<number> {
-    return this.#connection.run<number>(sweepExpired, ['1000', this.#limits.events]);
+    let dropped = 0;
+    for (;;) {
+      const batch = await this.#connection.run<number>(sweepExpired, [SWEEP_BATCH, this.#limits.events]);
+      dropped += batch;
+      if (batch < Number(SWEEP_BATCH) || this.#closed) return dropped;
+    }
   }
 
   async close(): Promise<void> {
@@ -217,28 +294,49 @@ export class RedisStore implements ClusterStore {
     await Promise.all([this.#connection.close(), this.#heartbeatConnection.close()]);
   }
 
+  /** Up to `limit` tasks after an ordinal, and the ordinal to go on from, if there may be more. */
   async #slice(
     state: TaskState | undefined,
     after: number,
     limit: number,
-  ): Promise<{ tasks: TaskSnapshot[]; last: number; more: boolean }> {
+  ): Promise<{ tasks: TaskSnapshot[]; next: number | undefined }> {
     const index = state === undefined ? 'all' : `s:${state}`;
-    // One more than asked: whether a next page exists, without a second call.
-    const flat = await this.#connection.run<string[]>(pageTasks, [index, String(after), String(limit + 1)]);
-    const tasks: TaskSnapshot[] = [];
-    let last = after;
-    const count = Math.min(flat.length / 2, limit);
-    for (let i = 0; i < count; i++) {
-      last = Number(flat[2 * i]);
-      tasks.push(decodeSnapshot(flat[2 * i + 1] as string));
+    let flat: string[];
+    try {
+      // One more than asked: whether a next page exists, without a second call.
+      flat = await this.#connection.run<string[]>(pageTasks, [index, String(after), String(limit + 1), PAGE_CLEANUP]);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('CURSOR')) {
+        throw new InvalidArgumentError(
+          `Expected \`cursor\` to be a cursor returned by page(), got one past the last task (ordinal ${after})`,
+        );
+      }
+      throw error;
     }
-    return { tasks, last, more: flat.length / 2 > limit };
+    const tasks: TaskSnapshot[] = [];
+    const found = (flat.length - 2) / 2;
+    const count = Math.min(found, limit);
+    let last = after;
+    for (let i = 0; i < count; i++) {
+      last = Number(flat[2 + 2 * i]);
+      tasks.push(decodeSnapshot(flat[3 + 2 * i] as string));
+    }
+    if (found > limit) return { tasks, next: last };
+    // Stopped early by its clean-up budget: go on from where it stopped, not from the last task found.
+    if (flat[1] === '0') return { tasks, next: Number(flat[0]) };
+    return { tasks, next: undefined };
   }
 
   #beat(): void {
     if (this.#closed) return;
-    this.sweep().catch(() => {});
     this.cluster.heartbeat();
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    this.sweep()
+      .catch(() => {})
+      .finally(() => {
+        this.#sweeping = false;
+      });
   }
 }
 
@@ -257,15 +355,12 @@ export function redisStore(options?: RedisStoreOptions): RedisStore {
   return new RedisStore(options);
 }
 
+/** Expired tasks one sweep script unindexes: about a millisecond of Redis time. */
+const SWEEP_BATCH = '100';
+
+/** Most stale index entries (of expired tasks) one page drops on its way: a page never does unbounded work. */
+const PAGE_CLEANUP = '100';
+
 function ttlOf(task: TaskSnapshot): string {
   return task.ttl === undefined || !Number.isFinite(task.ttl) ? '' : String(Math.max(1, Math.round(task.ttl)));
-}
-
-function decodeCursor(cursor: string): number {
-  const ordinal =
-    typeof cursor === 'string' && cursor.startsWith('c') ? Number.parseInt(cursor.slice(1), 36) : Number.NaN;
-  if (!Number.isSafeInteger(ordinal) || ordinal < 0 || cursor !== `c${ordinal.toString(36)}`) {
-    throw new InvalidArgumentError(`Expected \`cursor\` to be a cursor returned by page(), got ${describe(cursor)}`);
-  }
-  return ordinal;
 }

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { ChangesMissedError } from '../errors.js';
 import type { TaskSnapshot } from '../task.js';
 import type { MaybePromise, Store } from './store.js';
 
@@ -31,6 +32,25 @@ export type ClusterEvent =
   | { readonly kind: 'snapshot'; readonly snapshot: TaskSnapshot }
   | { readonly kind: 'deleted'; readonly id: string };
 
+/** Options of {@link TaskCluster.followAll}. */
+export interface FollowAllOptions {
+  /**
+   * Called when this reader fell further behind than the shared event window keeps and changes
+   * were trimmed before it read them (each task's followers catch up by themselves). Resync from
+   * the store. Without it, the hole is reported to the store's `onError`.
+   */
+  readonly onMissed?: (error: ChangesMissedError) => void;
+}
+
+/** What a node learnt when its lease generation turned out to have been reaped. */
+export interface LeaseLoss {
+  readonly nodeId: string;
+  /** The generation that was reaped: every live task this node owned under it is now `failed` (`TASK_LOST`) in the store. */
+  readonly generation: string;
+  /** How it learnt: its heartbeat's renewal was refused, or a write of it was (fencing). */
+  readonly how: 'renewal' | 'write';
+}
+
 /**
  * What processes sharing one store use to act as one manager: events (every saved snapshot, in
  * `seq` order), commands (a change asked of the task's owner, answered by it), and leases (a
@@ -61,13 +81,18 @@ export interface TaskCluster {
   start(): Promise<void>;
   /**
    * The snapshots of one task with `seq >= fromSeq`, in order, none dropped or repeated, then
-   * complete after the final one (or when the task is deleted). Survives dropped connections
-   * (resumes by seq). A follower that fell further behind than the task's history keeps
-   * (`historyLength`) gets the latest snapshot next, then every change again.
+   * complete after the final one (or when the task is deleted). Survives dropped connections and
+   * a trimmed event stream: a hole in `seq` is filled from the task's history. A follower that
+   * fell further behind than the history keeps (`historyLength`) gets the latest snapshot next
+   * (a visible jump in `seq`, the one case), then every change again; the final snapshot always arrives.
    */
   follow(id: string, fromSeq: number): Observable<TaskSnapshot>;
-  /** Every snapshot and deletion of every task of the namespace, from now on, in each task's order. */
-  followAll(): Observable<ClusterEvent>;
+  /**
+   * Every snapshot and deletion of every task of the namespace, from now on, in each task's order.
+   * Lossless for a reader that keeps up; one that falls behind the shared window is told
+   * (`onMissed`), never left with a silent hole.
+   */
+  followAll(options?: FollowAllOptions): Observable<ClusterEvent>;
   /**
    * Asks the owner of a live task to run a command through its statechart and resolves with what
    * came of it. Rejects with the owner's error, or with a `DOMException` named `TimeoutError`
@@ -82,6 +107,12 @@ export interface TaskCluster {
    * ids it reaped.
    */
   reapLost(): Promise<string[]>;
+  /**
+   * Calls `listener` when this node learns that its lease lapsed and its live tasks were ended as
+   * lost by a survivor (cut off longer than the lease): by then the store holds every one of them
+   * as `failed`, and the node goes on under a new generation. Returns a function that unsets it.
+   */
+  onLeaseLost(listener: (loss: LeaseLoss) => void): () => void;
   /** Stops the heartbeat and reader, lets the lease lapse, completes every follower. */
   close(): Promise<void>;
 }
@@ -93,6 +124,12 @@ export interface TaskCluster {
 export interface ClusterStore extends Store {
   /** Adds a new task (seq 0) atomically; `false` when the id exists (on any process). */
   insert(task: TaskSnapshot): MaybePromise<boolean>;
+  /**
+   * Writes several snapshots of one task, in `seq` order, in one call, each as `save` would (each
+   * published to followers). Optional: the writer then hands over everything that queued behind a
+   * write at once instead of one snapshot per call.
+   */
+  saveAll?(tasks: readonly TaskSnapshot[]): MaybePromise<void>;
   /** True: finished tasks with a ttl are deleted by the store itself (Redis `PEXPIRE`). */
   readonly expires: boolean;
   readonly cluster: TaskCluster;

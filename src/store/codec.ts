@@ -1,4 +1,5 @@
 import {
+  ChangesMissedError,
   InvalidArgumentError,
   InvalidTaskIdError,
   InvalidTransitionError,
@@ -24,7 +25,9 @@ import {
  * - `Date`, `bigint`, `NaN`, `±Infinity`, `-0`, `Map` and `Set` round-trip;
  * - a plain object that has a `$t` key of its own is escaped, so no data is mistaken for a tag.
  *
- * Functions and symbols are dropped, as JSON drops them. Cycles throw.
+ * Functions and symbols are dropped, as JSON drops them. Any value encodes, whatever a work
+ * throws: a reference back to an enclosing object (a cycle, as HTTP clients' errors have) comes
+ * back as the string `'[Circular]'`, and a field whose getter throws as `undefined`.
  *
  * @example
  * ```ts
@@ -66,6 +69,7 @@ const errorClasses: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass
   ['ManagerDisposedError', ManagerDisposedError],
   ['TaskLostError', TaskLostError],
   ['StoreError', StoreError],
+  ['ChangesMissedError', ChangesMissedError],
 ]);
 
 /** An error class; never called with arguments here (`Reflect.construct` only borrows its prototype). */
@@ -91,30 +95,45 @@ function toJson(value: unknown, seen: Set<object>): Json {
   }
   if (value === null) return null;
   const object = value as object;
-  if (seen.has(object))
-    throw new InvalidArgumentError('Expected a value without cycles, got one that refers to itself');
+  if (seen.has(object)) return CIRCULAR;
   seen.add(object);
   try {
     if (Array.isArray(object)) return object.map((item) => toJson(item, seen));
     if (object instanceof Error) {
       const fields: { [key: string]: Json } = {};
       // An own enumerable `cause` (assigned) travels with the fields; the constructor's hidden one apart.
-      for (const key of Object.keys(object)) {
-        fields[key] = toJson((object as unknown as Record<string, unknown>)[key], seen);
-      }
-      const encoded: { [key: string]: Json } = { $t: 'e', name: object.name, message: object.message, fields };
-      if (object.stack !== undefined) encoded.stack = object.stack;
-      if ('cause' in object && !Object.hasOwn(fields, 'cause')) encoded.cause = toJson(object.cause, seen);
+      for (const key of Object.keys(object)) fields[key] = toJson(read(object, key), seen);
+      const encoded: { [key: string]: Json } = {
+        $t: 'e',
+        name: String(read(object, 'name')),
+        message: String(read(object, 'message')),
+        fields,
+      };
+      const stack = read(object, 'stack');
+      if (typeof stack === 'string') encoded.stack = stack;
+      if ('cause' in object && !Object.hasOwn(fields, 'cause')) encoded.cause = toJson(read(object, 'cause'), seen);
       return encoded;
     }
     if (object instanceof Date) return { $t: 'd', v: object.getTime() };
     if (object instanceof Map) return { $t: 'm', v: [...object].map((entry) => toJson(entry, seen)) };
     if (object instanceof Set) return { $t: 's', v: [...object].map((item) => toJson(item, seen)) };
     const out: { [key: string]: Json } = {};
-    for (const key of Object.keys(object)) out[key] = toJson((object as Record<string, unknown>)[key], seen);
+    for (const key of Object.keys(object)) out[key] = toJson(read(object, key), seen);
     return Object.hasOwn(out, '$t') ? { $t: 'o', v: out } : out;
   } finally {
     seen.delete(object);
+  }
+}
+
+/** What a reference back to an enclosing object is written as, and read back as. */
+const CIRCULAR = '[Circular]';
+
+/** A field's value, or `undefined` when reading it throws (a getter, a revoked proxy). */
+function read(object: object, key: string): unknown {
+  try {
+    return (object as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,8 @@
-import { StoreError, type StoreOperation } from '../errors.js';
+import { StoreError, type StoreOperation, TaskLostError } from '../errors.js';
 import { isPromise } from '../maybePromise.js';
 import type { TaskSnapshot } from '../task.js';
 import type { TimerHandle, TimerQueue } from '../timers.js';
+import type { ClusterStore } from './cluster.js';
 import type { MaybePromise, Store } from './store.js';
 
 /** What the writer needs from its manager. */
@@ -54,6 +55,8 @@ interface Chain {
 }
 
 const BACKOFF_FIRST = 50;
+/** Most snapshots of one task handed to `saveAll` in one call: a script of bounded length. */
+const BATCH_MAX = 64;
 const BACKOFF_MAX = 5_000;
 
 /**
@@ -249,7 +252,12 @@ export class StoreWriter {
   }
 
   #write(chain: Chain): void {
-    const task = this.#options.everySnapshot === true ? this.#oldest(chain) : chain.latest;
+    const { store } = this.#options;
+    const saveAll = (store as Partial<ClusterStore>).saveAll;
+    const unwritten = this.#options.everySnapshot === true ? this.#unwritten(chain) : [];
+    // Every snapshot queued behind the last write in one call, where the store takes several.
+    const batch = unwritten.length > 1 && saveAll !== undefined ? unwritten : undefined;
+    const task = batch?.at(-1) ?? unwritten[0] ?? chain.latest;
     if (task === undefined || chain.acked >= task.seq) {
       this.#next(chain);
       return;
@@ -257,7 +265,7 @@ export class StoreWriter {
     chain.writing = task.seq;
     let answer: MaybePromise<void>;
     try {
-      answer = this.#options.store.save(task);
+      answer = batch !== undefined && saveAll !== undefined ? saveAll.call(store, batch) : store.save(task);
     } catch (error) {
       chain.writing = undefined;
       this.#failed(chain, task.seq, error);
@@ -267,11 +275,11 @@ export class StoreWriter {
     else this.#acked(chain, task.seq);
   }
 
-  /** The oldest snapshot the store does not have yet (`everySnapshot`). */
-  #oldest(chain: Chain): TaskSnapshot | undefined {
+  /** The snapshots the store does not have yet, oldest first (`everySnapshot`). */
+  #unwritten(chain: Chain): TaskSnapshot[] {
     const queue = chain.queue;
     while (queue.length > 0 && (queue[0] as TaskSnapshot).seq <= chain.acked) queue.shift();
-    return queue[0] ?? chain.latest;
+    return queue.slice(0, BATCH_MAX);
   }
 
   #settle(chain: Chain, task: TaskSnapshot, answer: Promise<void>): void {
@@ -325,10 +333,22 @@ export class StoreWriter {
     const error = this.#report('save', chain.id, seq, chain.attempt, cause);
     chain.failedThrough = Math.max(chain.failedThrough, seq);
     chain.lastError = error;
+    // The store ended the task as lost (its owner's lease lapsed): no write of it will ever land,
+    // and the store's final snapshot is the truth: waiting reads go on and read it.
+    const refused = cause instanceof TaskLostError;
     const waiters = chain.waiters;
     if (waiters !== undefined) {
-      chain.waiters = waiters.filter((waiter) => waiter.seq > seq);
-      for (const waiter of waiters) if (waiter.seq <= seq) waiter.reject(error);
+      chain.waiters = refused ? undefined : waiters.filter((waiter) => waiter.seq > seq);
+      for (const waiter of waiters) {
+        if (refused) waiter.resolve();
+        else if (waiter.seq <= seq) waiter.reject(error);
+      }
+    }
+    if (refused) {
+      chain.acked = Math.max(seq, chain.latest?.seq ?? seq);
+      chain.queue.length = 0;
+      this.#next(chain);
+      return;
     }
     if (this.#closed) this.#forget(chain);
     else this.#retryLater(chain, () => this.#next(chain));

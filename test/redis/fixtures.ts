@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createTaskManager, type TaskManager } from '../../src/index.js';
 import { type RedisClientLike, type RedisStore, type RedisStoreOptions, redisStore } from '../../src/redis/index.js';
+import { beat } from '../../src/redis/scripts.js';
 import type { TaskSnapshot, TaskState } from '../../src/task.js';
 import { type RedisServer, startRedis } from './server.js';
 
@@ -114,4 +117,33 @@ export function redisForTests(defaults: RedisStoreOptions = {}) {
       return store;
     },
   };
+}
+
+/** A manager on `store`, disposed after each test. Call inside `describe`. */
+export function managersForTests(): (store: RedisStore) => TaskManager {
+  const made: TaskManager[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((manager) => manager.dispose()));
+  });
+  return (store) => {
+    const manager = createTaskManager({ store });
+    made.push(manager);
+    return manager;
+  };
+}
+
+/**
+ * Cuts `victim` off as far as Redis can tell: its lease lapses and `reaper`'s heartbeat script
+ * reaps it, in one transaction, so the victim's own renewal cannot come in between.
+ */
+export async function reapNow(url: string, namespace: string, victim: RedisStore, reaper: RedisStore): Promise<void> {
+  const admin = await client(url);
+  const prefix = `tooltask:{${namespace}}:`;
+  const sha = createHash('sha1').update(beat.source).digest('hex');
+  const { nodeId, generation } = reaper.cluster;
+  await admin.sendCommand(['MULTI']);
+  await admin.sendCommand(['ZADD', `${prefix}leases`, '0', victim.cluster.nodeId]);
+  await admin.sendCommand(['EVALSHA', sha, '0', prefix, nodeId, generation, '1000', '1', '200', '100', '10000', '100']);
+  await admin.sendCommand(['EXEC']);
+  await admin.close();
 }
