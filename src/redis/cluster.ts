@@ -14,8 +14,7 @@ import { decodeValue, encodeValue } from '../store/codec.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { decodeSnapshot, type RedisClientLike, type RedisConnection } from './connection.js';
 import { type ClusterNode, readClusterNodes } from './nodes.js';
-import { beat, leaveNode, replyCommand, sendCommand, takeLease } from './scripts.js';
-import type { StreamLimits } from './store.js';
+import { beat, leaveNode, replyCommand, type StreamLimits, sendCommand, takeLease } from './scripts.js';
 
 /** What the store tells its cluster. */
 export interface RedisClusterOptions {

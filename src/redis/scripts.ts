@@ -163,6 +163,13 @@ local function fenced(node, generation)
 end
 `;
 
+/** What the scripts are told about stream lengths and grace, as strings, once. */
+export interface StreamLimits {
+  readonly task: string;
+  readonly events: string;
+  readonly grace: string;
+}
+
 /** A named Lua script: its source, and what it does, for errors and docs. */
 export interface LuaScript {
   readonly name: string;

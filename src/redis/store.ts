@@ -7,7 +7,7 @@ import type { TaskSnapshot, TaskState } from '../task.js';
 import { assertDuration, assertOptions, assertState, assertTaskId, describe } from '../validate.js';
 import { RedisTaskCluster } from './cluster.js';
 import { decodeSnapshot, encodeSnapshot, type RedisClientLike, RedisConnection } from './connection.js';
-import { deleteTask, insertTask, pageTasks, SCRIPTS, saveTask, sweepExpired } from './scripts.js';
+import { deleteTask, insertTask, pageTasks, SCRIPTS, type StreamLimits, saveTask, sweepExpired } from './scripts.js';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -48,13 +48,6 @@ const OPTIONS = [
   'historyGrace',
   'onError',
 ] as const;
-
-/** What the scripts are told about stream lengths and grace, as strings, once. */
-export interface StreamLimits {
-  readonly task: string;
-  readonly events: string;
-  readonly grace: string;
-}
 
 /**
  * A task store in Redis, shared by every manager on the same namespace, in any process.
