@@ -341,11 +341,11 @@ describe('StatechartView', () => {
       [...container.querySelectorAll(`[data-label-id="${id}"] text`)].map((node) => node.textContent);
     expect(pill('task.pending:0')).toEqual(['task.start', 'IF hasWork', 'do recordStart']);
     expect(pill('task.running.work.working:0')).toEqual(['task.timeout', 'do recordTimeout']);
-    // Parallel regions side by side, each in its own frame.
-    const work = container.querySelector('[data-state-id="task.running.work"] text') as SVGTextElement;
-    const client = container.querySelector('[data-state-id="task.running.client"] text') as SVGTextElement;
-    expect(work.getBBox().x).toBeLessThan(client.getBBox().x);
-    expect(container.querySelectorAll('.tt-region')).toHaveLength(2);
+    // Parallel regions side by side (in whichever order ELK puts them), each in its own frame.
+    const frames = [...container.querySelectorAll('.tt-region')].map((node) => (node as SVGGraphicsElement).getBBox());
+    expect(frames).toHaveLength(2);
+    const [one, other] = frames as [DOMRect, DOMRect];
+    expect(one.x + one.width <= other.x || other.x + other.width <= one.x).toBe(true);
     expect(container.querySelectorAll('circle.tt-initial')).toHaveLength(3);
 
     render(
