@@ -76,11 +76,6 @@ export class Delivery<Task extends Readers = Readers> {
     });
   }
 
-  /** Whether anyone reads `changes$` (another process's changes cost nothing when no one does). */
-  get observed(): boolean {
-    return this.#changes.observed;
-  }
-
   /** A local task's change: to its listeners, then `changes$`. */
   change(task: Task, snapshot: TaskSnapshot): void {
     this.#push({ task, snapshot, deleted: undefined });

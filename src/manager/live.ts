@@ -15,7 +15,6 @@ import {
   type TaskActorRef,
   type TaskEvent,
   type TaskMachineSnapshot,
-  type TaskWorkRunner,
   taskMachine,
 } from '../../machines/taskMachine.js';
 import type { Clock } from '../clock.js';
@@ -30,7 +29,7 @@ import type { TimerHandle, TimerQueue } from '../timers.js';
 import type { Delivery } from './delivery.js';
 import type { InspectOption, TaskWork } from './options.js';
 import { type LiveTask, settleAsks } from './record.js';
-import { workRunner } from './work.js';
+import { type WorkHost, workRunner } from './work.js';
 
 export interface LiveTasksOptions {
   readonly clock: Clock;
@@ -75,6 +74,12 @@ export class LiveTasks {
   #capture: Capture | undefined;
   #ref = 0;
   #idle: (() => void) | undefined;
+  /** What every work runner reads of the live tasks: one object for all of them, not three closures per `run()`. */
+  readonly #host: WorkHost = {
+    now: () => this.#options.clock.now(),
+    record: (id) => this.#live.get(id),
+    state: (id) => this.#options.state(id),
+  };
 
   constructor(options: LiveTasksOptions) {
     this.#options = options;
@@ -147,7 +152,7 @@ export class LiveTasks {
     if (this.busy(id) || writer.latest(id) !== undefined) throw new TaskExistsError(id);
     const { work, signal } = options;
     // A signal aborted before run() makes a task that is cancelled at once and whose work never starts.
-    const runner = work === undefined || signal?.aborted ? undefined : this.#runner(id, work);
+    const runner = work === undefined || signal?.aborted ? undefined : workRunner(this.#host, id, work);
     const created: TaskActorRef = createActor(this.#machine, {
       parent: this.#registry,
       id: TASK_ACTOR_ID,
@@ -287,18 +292,6 @@ export class LiveTasks {
   #durable(snapshot: TaskSnapshot): MaybePromise<TaskSnapshot> {
     const written = this.#options.writer.durable(snapshot.id, snapshot.seq);
     return written === undefined ? snapshot : written.then(() => snapshot);
-  }
-
-  #runner(id: string, work: TaskWork): TaskWorkRunner {
-    return workRunner(
-      {
-        now: () => this.#options.clock.now(),
-        record: (task) => this.#live.get(task),
-        state: (task) => this.#options.state(task),
-      },
-      id,
-      work,
-    );
   }
 
   /** A task actor's new snapshot: the record, the store, the call that made it, then the readers. */

@@ -8,7 +8,7 @@
  * Owns the cluster link and the echo record. It changes a local task only through the live
  * tasks' `dispatch` (the chart decides), and delivers only through Delivery.
  */
-import { Observable, type Subscription } from 'rxjs';
+import { EMPTY, type Observable, type Subscription } from 'rxjs';
 import type { TaskEvent } from '../../machines/taskMachine.js';
 import { fromCommand, toCommand } from '../commands.js';
 import {
@@ -127,9 +127,7 @@ export class RemoteTasks {
    */
   follow(found: TaskSnapshot): Observable<TaskSnapshot> {
     const { cluster } = this.#options;
-    if (isTerminal(found.state) || cluster === undefined) {
-      return new Observable<TaskSnapshot>((subscriber) => subscriber.complete());
-    }
+    if (isTerminal(found.state) || cluster === undefined) return EMPTY;
     return cluster.follow(found.id, found.seq + 1);
   }
 
