@@ -5,9 +5,10 @@
 //   2. 10 progress updates per task, followed by a subscriber in another process: tasks/s, and the
 //      p50/p99 latency from each update to its delivery there;
 //   3. cross-process cancel to the work's abort: p50/p99;
-//   4. Redis memory per finished task (`INFO memory`, 100k tasks).
+//   4. Redis memory per finished task (`INFO memory`, 100k tasks);
+//   6. CPU per task with 4 processes on one namespace against one process (25k tasks each).
 // Sizes: BENCH_N (section 1, default 20,000), BENCH_FOLLOW (2, 2,000 tasks), BENCH_CANCEL (3, 300),
-// BENCH_MEMORY (4, 100,000). Child processes run with `node --import tsx bench/redis.ts <role> …`.
+// BENCH_MEMORY (4, 100,000), BENCH_SHARE (6, 25,000 per process). Child processes run with `node --import tsx bench/redis.ts <role> …`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
@@ -374,6 +375,54 @@ async function bullMemory(url: string, count: number): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
+// 6. processes sharing one namespace: CPU per task with 4 processes against one
+
+/** Child: waits for a line on stdin, then creates and completes `count` tasks; prints its CPU and wall time. */
+async function shareOne(url: string, namespace: string, prefix: string, count: number): Promise<void> {
+  const store = redisStore({ url, namespace });
+  const tasks = createTaskManager({ store });
+  await store.cluster.start();
+  console.log('ready');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  const cpu = process.cpuUsage();
+  const start = now();
+  await pool(count, 200, async (i) => {
+    await tasks.create(`${prefix}${i}`);
+    await tasks.complete(`${prefix}${i}`, i);
+  });
+  await store.load(`${prefix}${count - 1}`);
+  const used = process.cpuUsage(cpu);
+  console.log(JSON.stringify({ cpu: (used.user + used.system) / 1000, wall: now() - start }));
+  await tasks.dispose();
+  await store.close();
+}
+
+/** `processes` children on one namespace, `count` tasks each, started together: CPU µs per task and tasks/s. */
+async function shared(url: string, namespace: string, processes: number, count: number) {
+  const children = Array.from({ length: processes }, (_, p) => {
+    const started = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL(import.meta.url).pathname, 'share-one', url, namespace, `p${p}-`, String(count)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    // Listened for now: a child exits as soon as it has reported.
+    const exited = once(started, 'exit');
+    return { process: started, exited, lines: createInterface({ input: started.stdout })[Symbol.asyncIterator]() };
+  });
+  for (const { lines } of children) if ((await line(lines)) !== 'ready') throw new Error('sharer not ready');
+  const start = now();
+  for (const { process: started } of children) started.stdin.write('go\n');
+  const results = await Promise.all(
+    children.map(async ({ lines }) => JSON.parse(await line(lines)) as { cpu: number; wall: number }),
+  );
+  const wall = now() - start;
+  for (const { process: started } of children) started.stdin.end();
+  await Promise.all(children.map(({ exited }) => exited));
+  const cpu = results.reduce((sum, result) => sum + result.cpu, 0);
+  return { cpuPerTask: (cpu * 1000) / (processes * count), tasksPerSecond: (processes * count) / (wall / 1000) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // 5. how long after a kill -9 a survivor holds the killed process's task as lost
 
 /** `kills` times: a manager in a child process (test/redis/node.ts) runs a task, is killed, and a survivor polls. */
@@ -514,6 +563,28 @@ async function main(): Promise<void> {
       `   BullMQ               p50 ${f(median(cancelP99.theirs50), 2)} ms, p99 ${f(median(cancelP99.theirs), 2)} ms (PUBLISH we wired → worker.cancelJob)`,
     );
 
+    const shareCount = size('BENCH_SHARE', 25_000);
+    const one: number[] = [];
+    const four: number[] = [];
+    let fourRate = 0;
+    for (let run = 0; run < Math.min(runs, 3); run++) {
+      const [alone, together] = await alternate(
+        run,
+        () => shared(url, `one${run}`, 1, shareCount),
+        () => shared(url, `four${run}`, 4, shareCount),
+      );
+      one.push(alone.cpuPerTask);
+      four.push(together.cpuPerTask);
+      fourRate = together.tasksPerSecond;
+      await flushAll(url);
+    }
+    console.log(
+      `6. one namespace: create + complete, ${f(shareCount)} tasks per process, CPU per task over every process (median of ${one.length})`,
+    );
+    console.log(
+      `   1 process            ${f(median(one))} µs/task; 4 processes ${f(median(four))} µs/task = ${f(median(four) / median(one), 2)}× (4 together: ${f(fourRate)} tasks/s)`,
+    );
+
     const memoryCount = size('BENCH_MEMORY', 100_000);
     const ourMemory = await tooltaskMemory(url, memoryCount, undefined);
     const ourMemoryTtl = await tooltaskMemory(url, memoryCount, 3_600_000);
@@ -537,6 +608,26 @@ const roles: Record<string, () => Promise<void>> = {
   'follow-bull': () => followBull(args[0] as string, Number(args[1])),
   'cancel-owner': () => cancelOwner(args[0] as string, args[1] as string, Number(args[2])),
   'bull-cancel-owner': () => bullCancelOwner(args[0] as string, Number(args[1])),
+  'share-one': () => shareOne(args[0] as string, args[1] as string, args[2] as string, Number(args[3])),
+  // `npx tsx bench/redis.ts share [tasks per process]`: section 6 alone, on a redis-server of its own.
+  share: async () => {
+    const redis = await startRedis();
+    const count = Number(args[0] ?? 25_000);
+    try {
+      for (let run = 0; run < 3; run++) {
+        const [alone, together] = await alternate(
+          run,
+          () => shared(redis.url, `one${run}`, 1, count),
+          () => shared(redis.url, `four${run}`, 4, count),
+        );
+        console.log(
+          `6. ${count} tasks per process: 1 process ${alone.cpuPerTask.toFixed(0)} µs/task, 4 processes ${together.cpuPerTask.toFixed(0)} µs/task = ${(together.cpuPerTask / alone.cpuPerTask).toFixed(2)}× (${together.tasksPerSecond.toFixed(0)} tasks/s together; load ${loadavg()[0]?.toFixed(1)})`,
+        );
+      }
+    } finally {
+      await redis.close();
+    }
+  },
   // `npx tsx bench/redis.ts lost [kills] [lease ms]`: section 5 alone, on a redis-server of its own.
   lost: async () => {
     const redis = await startRedis();

@@ -62,11 +62,15 @@ interface Reader {
 }
 
 /**
- * The Redis side of {@link TaskCluster}: a lease key per node renewed on the store's heartbeat,
- * a command stream per node and a reply stream per node, and the namespace's event stream.
- * One extra connection per process does every blocking read (`XREAD` over the node's command
- * and reply streams and the event stream), resuming from the last entry ids it saw after a
- * dropped connection, so nothing is missed or seen twice.
+ * The Redis side of {@link TaskCluster}: a lease per node renewed on the store's heartbeat, a
+ * command stream and a reply stream per node, a pub/sub channel per task, and the namespace's
+ * event stream. Each process reads only what it needs, each on a connection of its own opened
+ * when first needed:
+ * - its command and reply streams (`XREAD`, resuming from the last ids it saw after a dropped
+ *   connection, so nothing is missed or seen twice);
+ * - the channels of the tasks it follows (`follow()`): each follower catches up from the task's
+ *   history after its channel is subscribed, and again after every reconnect or `seq` gap;
+ * - the namespace's event stream, only while `followAll()` has a reader.
  */
 export class RedisTaskCluster implements TaskCluster {
   readonly nodeId: string;
@@ -81,12 +85,24 @@ export class RedisTaskCluster implements TaskCluster {
   readonly #everything = new Set<Reader>();
   readonly #lost = new Set<(loss: LeaseLoss) => void>();
   readonly #pending = new Map<string, PendingCommand>();
-  /** The last entry id read from the command, reply and event streams. */
-  readonly #last: [string, string, string] = ['0-0', '0-0', '0-0'];
-  readonly #keys: [string, string, string];
+  /** The last entry id read from the command and reply streams. */
+  readonly #last: [string, string] = ['0-0', '0-0'];
+  readonly #keys: [string, string];
+  readonly #eventsKey: string;
+  /** The last entry id read from the event stream, while `followAll()` has readers. */
+  #lastEvent = '0-0';
   #handler: CommandHandler | undefined;
   #started: Promise<void> | undefined;
+  /** Started: the command reader is up, the lease taken. */
+  #running = false;
   #reader: RedisClientLike | undefined;
+  /** The connection reading the event stream, opened with the first `followAll()` reader. */
+  #eventsReader: Promise<RedisClientLike> | undefined;
+  /** Whether the event stream is being read (stops within a second of the last reader leaving). */
+  #readingEvents = false;
+  /** The connection on the followed tasks' channels, opened with the first `follow()`. */
+  #subscriber: Promise<RedisClientLike> | undefined;
+  readonly #onMessage = (message: string, channel: string): void => this.#message(message, channel);
   #requests = 0;
   #beating = false;
   #leased = false;
@@ -107,7 +123,8 @@ export class RedisTaskCluster implements TaskCluster {
     this.#lease = String(this.#leaseMs);
     this.#commandTimeout = options.commandTimeout;
     this.#onError = options.onError;
-    this.#keys = [connection.key(`cmd:${this.nodeId}`), connection.key(`rep:${this.nodeId}`), connection.key('ev')];
+    this.#keys = [connection.key(`cmd:${this.nodeId}`), connection.key(`rep:${this.nodeId}`)];
+    this.#eventsKey = connection.key('ev');
   }
 
   /** Every process of the namespace: its lease, alive or lapsed, and how many live tasks it owns. */
@@ -127,7 +144,7 @@ export class RedisTaskCluster implements TaskCluster {
   follow(id: string, fromSeq: number): Observable<TaskSnapshot> {
     return new Observable<TaskSnapshot>((subscriber) => {
       const follower: Follower = { next: fromSeq, caughtUp: false, deleted: false, buffered: [], subscriber };
-      // Listen first, then read what came before: every entry is in one or the other (or both: seq dedupes).
+      // Listen first, then read what came before: every change is in one or the other (or both: seq dedupes).
       let followers = this.#followers.get(id);
       if (followers === undefined) {
         followers = new Set();
@@ -136,7 +153,7 @@ export class RedisTaskCluster implements TaskCluster {
       followers.add(follower);
       // Catching up is idempotent (seq dedupes): on a dropped connection, try again until it works.
       const catchUp = (): void => {
-        this.start()
+        this.#listen(id)
           .then(() => this.#catchUp(id, follower))
           .catch((error: unknown) => {
             this.#onError(error as Error);
@@ -147,7 +164,11 @@ export class RedisTaskCluster implements TaskCluster {
       return () => {
         const set = this.#followers.get(id);
         set?.delete(follower);
-        if (set?.size === 0) this.#followers.delete(id);
+        if (set?.size !== 0) return;
+        this.#followers.delete(id);
+        this.#subscriber
+          ?.then((client) => client.unsubscribe(this.#channel(id), this.#onMessage))
+          .catch((error: unknown) => this.#onError(error as Error));
       };
     });
   }
@@ -157,7 +178,7 @@ export class RedisTaskCluster implements TaskCluster {
       const reader: Reader = { subscriber, onMissed: options?.onMissed };
       this.#everything.add(reader);
       const start = (): void => {
-        this.start().catch((error: unknown) => {
+        this.#readEvents().catch((error: unknown) => {
           this.#onError(error as Error);
           if (!subscriber.closed && !this.#closed) setTimeout(start, 50);
         });
@@ -325,6 +346,9 @@ export class RedisTaskCluster implements TaskCluster {
     for (const followers of this.#followers.values()) for (const follower of followers) follower.subscriber.complete();
     for (const reader of this.#everything) reader.subscriber.complete();
     this.#reader?.destroy();
+    for (const client of [this.#subscriber, this.#eventsReader]) {
+      client?.then((opened) => opened.destroy()).catch(() => {});
+    }
     if (this.#leased) {
       // Let the lease go at once: a closed node runs nothing, so what it owned is lost now.
       await this.#connection.run(leaveNode, [this.nodeId, this.#generation]).catch(() => {});
@@ -355,8 +379,107 @@ export class RedisTaskCluster implements TaskCluster {
   async #start(): Promise<void> {
     const reader = await this.#connection.duplicate(this.#onError);
     this.#reader = reader;
-    this.#last[2] = await this.#lastEntry(2, false);
+    this.#running = true;
     void this.#read(reader);
+  }
+
+  #channel(id: string): string {
+    return this.#connection.key(`c:${id}`);
+  }
+
+  /** Subscribes this process to a task's channel; resolves once Redis confirmed it. */
+  async #listen(id: string): Promise<void> {
+    await this.start();
+    if (this.#subscriber === undefined) {
+      const opening = this.#connection.duplicate(this.#onError).then((client) => {
+        // Ready again after a reconnect, channels resubscribed: what was published meanwhile is
+        // lost to pub/sub, so every follower catches up from its task's history again.
+        client.on('ready', () => {
+          for (const [followed, followers] of this.#followers) {
+            for (const follower of followers) if (follower.caughtUp) this.#resync(followed, follower);
+          }
+        });
+        return client;
+      });
+      this.#subscriber = opening;
+      opening.catch(() => {
+        if (this.#subscriber === opening) this.#subscriber = undefined;
+      });
+    }
+    const client = await this.#subscriber;
+    if (this.#followers.has(id)) await client.subscribe(this.#channel(id), this.#onMessage);
+  }
+
+  /** A message on a followed task's channel: `s:<seq>:<encoded>`, `d:<seq>:<encoded>` or `d`. */
+  #message(message: string, channel: string): void {
+    const id = channel.slice(this.#connection.key('c:').length);
+    const followers = this.#followers.get(id);
+    if (followers === undefined) return;
+    if (message === 'd') {
+      this.#toFollowers(id, followers, 'd', undefined);
+      return;
+    }
+    const encoded = message.slice(message.indexOf(':', 2) + 1);
+    this.#toFollowers(id, followers, message[0] === 'd' ? 'd' : 's', decodeSnapshot(encoded));
+  }
+
+  /**
+   * Reads the namespace's event stream from now on, while `followAll()` has readers: the loop
+   * stops after its read once the last reader left, and starts again (from then) with the next.
+   */
+  async #readEvents(): Promise<void> {
+    if (this.#readingEvents || this.#closed) return;
+    this.#readingEvents = true;
+    try {
+      // Where "now" is, asked at once (queued before this returns, once started), on the open
+      // connection: a reader gets every event written after it subscribed.
+      if (!this.#running) await this.start();
+      const last = await this.#connection.call<StreamEntry[]>(['XREVRANGE', this.#eventsKey, '+', '-', 'COUNT', '1']);
+      this.#lastEvent = last[0]?.[0] ?? '0-0';
+      if (this.#eventsReader === undefined) {
+        const opening = this.#connection.duplicate(this.#onError);
+        this.#eventsReader = opening;
+        opening.catch(() => {
+          if (this.#eventsReader === opening) this.#eventsReader = undefined;
+        });
+      }
+      void this.#readEventsFrom(await this.#eventsReader);
+    } catch (error) {
+      this.#readingEvents = false;
+      throw error;
+    }
+  }
+
+  async #readEventsFrom(reader: RedisClientLike): Promise<void> {
+    while (!this.#closed && this.#everything.size > 0) {
+      let reply: XReadReply;
+      try {
+        reply = await reader.sendCommand<XReadReply>([
+          'XREAD',
+          'COUNT',
+          '1000',
+          'BLOCK',
+          '1000',
+          'STREAMS',
+          this.#eventsKey,
+          this.#lastEvent,
+        ]);
+      } catch (error) {
+        if (this.#closed) break;
+        // The connection dropped: the client reconnects; read again from the same id.
+        this.#onError(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      for (const [, entries] of reply ?? []) {
+        for (const [entryId, fields] of entries) {
+          this.#checkGap(this.#lastEvent, entryId);
+          this.#lastEvent = entryId;
+          this.#dispatch(toRecord(fields));
+        }
+      }
+    }
+    this.#readingEvents = false;
   }
 
   async #read(reader: RedisClientLike): Promise<void> {
@@ -384,12 +507,10 @@ export class RedisTaskCluster implements TaskCluster {
       for (const [key, entries] of reply) {
         const stream = this.#keys.indexOf(key);
         for (const [entryId, fields] of entries) {
-          if (stream === 2) this.#checkGap(this.#last[2], entryId);
           this.#last[stream] = entryId;
           const record = toRecord(fields);
           if (stream === 0) this.#runCommand(record);
-          else if (stream === 1) this.#answer(record);
-          else this.#dispatch(record);
+          else this.#answer(record);
         }
       }
     }
@@ -397,17 +518,14 @@ export class RedisTaskCluster implements TaskCluster {
 
   /**
    * The event stream's ids are 0-1, 0-2 … without a hole: a jump means the stream was trimmed past
-   * this reader (it fell behind `eventsLength`). Followers catch up from each task's history or
-   * hash; `followAll()` readers are told, with how many they missed.
+   * this reader (it fell behind `eventsLength`). `followAll()` readers are told, with how many they
+   * missed. (Followers are not on this stream: each has its task's channel and history.)
    */
   #checkGap(last: string, next: string): void {
     const before = Number(last.slice(last.indexOf('-') + 1));
     const missed = Number(next.slice(next.indexOf('-') + 1)) - before - 1;
     if (before === 0 || missed <= 0 || !last.startsWith('0-') || !next.startsWith('0-')) return;
     const error = new ChangesMissedError(missed, last, next);
-    for (const [id, followers] of this.#followers) {
-      for (const follower of followers) if (follower.caughtUp) this.#resync(id, follower);
-    }
     let told = false;
     for (const reader of this.#everything) {
       if (reader.onMissed === undefined) continue;
@@ -464,31 +582,35 @@ export class RedisTaskCluster implements TaskCluster {
     else pending.reject(decodeValue(record.v as string));
   }
 
+  /** An entry of the namespace's event stream, for the `followAll()` readers. */
   #dispatch(record: Record<string, string>): void {
-    const id = record.id as string;
-    const followers = this.#followers.get(id);
-    if (followers === undefined && this.#everything.size === 0) return;
     if (record.k === 'd') {
-      // The deletion carries the last snapshot: the final one reaches a follower before the end.
-      const last = record.v === undefined ? undefined : decodeSnapshot(record.v);
-      for (const follower of followers ?? []) {
-        if (last !== undefined) follower.buffered.push(last);
-        follower.deleted = true;
-        if (follower.caughtUp) this.#flush(id, follower, follower.buffered.splice(0));
-      }
-      for (const reader of this.#everything) reader.subscriber.next({ kind: 'deleted', id });
+      for (const reader of this.#everything) reader.subscriber.next({ kind: 'deleted', id: record.id as string });
       return;
     }
     const snapshot = decodeSnapshot(record.v as string);
-    for (const follower of followers ?? []) {
-      if (!follower.caughtUp) follower.buffered.push(snapshot);
-      else if (snapshot.seq > follower.next) {
-        // A seq this follower never got: catch up from the task's history before going on.
-        follower.buffered.push(snapshot);
-        this.#resync(id, follower);
-      } else deliver(follower, snapshot);
-    }
     for (const reader of this.#everything) reader.subscriber.next({ kind: 'snapshot', snapshot });
+  }
+
+  /** A change of a followed task, from its channel. */
+  #toFollowers(id: string, followers: Set<Follower>, kind: 's' | 'd', snapshot: TaskSnapshot | undefined): void {
+    if (kind === 'd') {
+      // The deletion carries the last snapshot: the final one reaches a follower before the end.
+      for (const follower of followers) {
+        if (snapshot !== undefined) follower.buffered.push(snapshot);
+        follower.deleted = true;
+        if (follower.caughtUp) this.#flush(id, follower, follower.buffered.splice(0));
+      }
+      return;
+    }
+    for (const follower of followers) {
+      if (!follower.caughtUp) follower.buffered.push(snapshot as TaskSnapshot);
+      else if ((snapshot as TaskSnapshot).seq > follower.next) {
+        // A seq this follower never got: catch up from the task's history before going on.
+        follower.buffered.push(snapshot as TaskSnapshot);
+        this.#resync(id, follower);
+      } else deliver(follower, snapshot as TaskSnapshot);
+    }
   }
 
   /** Delivers what the task's history holds from the follower's seq on, then what came meanwhile. */

@@ -13,7 +13,12 @@ export interface RedisClientLike {
   connect(): Promise<unknown>;
   sendCommand<T>(args: readonly string[], options?: { timeout?: number }): Promise<T>;
   duplicate(): RedisClientLike;
+  /** Pub/sub, on a duplicate of the client only (a subscribed connection runs no other command). */
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
+  unsubscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Connected and ready again after a reconnect (node-redis resubscribed the channels first). */
+  on(event: 'ready', listener: () => void): unknown;
   destroy(): void;
   close(): Promise<void>;
 }
@@ -67,16 +72,20 @@ export class RedisConnection {
     return this.prefix + name;
   }
 
-  /** Sends one command, rejecting after the time limit (Redis down, or a dropped connection not back yet). */
-  async call<T>(args: readonly string[]): Promise<T> {
-    await this.#gate();
-    return this.#send<T>(args);
+  /**
+   * Sends one command, rejecting after the time limit (Redis down, or a dropped connection not back
+   * yet). Once the connection is prepared, the command is queued before this returns: calls made
+   * one after another reach Redis in that order, on this connection.
+   */
+  call<T>(args: readonly string[]): Promise<T> {
+    if (this.#prepared) return this.#send<T>(args);
+    return this.#gate().then(() => this.#send<T>(args));
   }
 
   /** Runs a script by its SHA; after a `NOSCRIPT` (a restarted Redis forgot them), loads every script again and retries. */
-  async run<T>(script: LuaScript, args: readonly string[]): Promise<T> {
-    await this.#gate();
-    return this.runNow(script, args);
+  run<T>(script: LuaScript, args: readonly string[]): Promise<T> {
+    if (this.#prepared) return this.runNow(script, args);
+    return this.#gate().then(() => this.runNow<T>(script, args));
   }
 
   /** `call` without waiting for readiness: only for the preparation itself. */

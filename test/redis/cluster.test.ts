@@ -1,7 +1,7 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError, TaskLostError } from '../../src/index.js';
-import type { ClusterEvent, RedisStore } from '../../src/redis/index.js';
+import type { ClusterEvent, RedisClientLike, RedisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot } from '../../src/task.js';
 import { client, crashable, freshNamespace, redisForTests, snap, until } from './fixtures.js';
 import { hasRedis } from './server.js';
@@ -69,6 +69,9 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     await Promise.all([a.cluster.start(), b.cluster.start()]);
     const onA = watch(a);
     const onB = watch(b);
+    // A reader reads from where the stream was when its store's connection asked: a store call
+    // made after the subscription answers after that.
+    await Promise.all([a.load('-'), b.load('-')]);
     await a.insert(snap('x', 0));
     await b.insert(snap('y', 0));
     await a.save(snap('x', 1));
@@ -229,4 +232,106 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     await expect(owner.save(snap('a', 5))).rejects.toBeInstanceOf(TaskLostError);
     expect((await owner.load('a'))?.state).toBe('failed');
   });
+
+  it('reads only the changes of the tasks it follows, and the namespace’s stream only while followAll has a reader', async () => {
+    const namespace = freshNamespace();
+    const writer = open(namespace);
+    const { client: counted, ids } = await countingClient(redis.url);
+    const reader = open(namespace, { client: counted });
+    await writer.insert(snap('tracked', 0));
+    const seqs: number[] = [];
+    const followed = new Promise<void>((resolve) =>
+      reader.cluster.follow('tracked', 0).subscribe({ next: (task) => seqs.push(task.seq), complete: resolve }),
+    );
+    await until(() => seqs.includes(0));
+    for (let i = 0; i < 100; i++) {
+      await writer.insert(snap(`other-${i}`, 0));
+      await writer.save(snap(`other-${i}`, 1, 'complete'));
+    }
+    await writer.save(snap('tracked', 1, 'complete'));
+    await followed;
+    expect(seqs).toEqual([0, 1]);
+    // Nothing of the 100 other tasks reached this process: no stream entry, no channel message.
+    expect([...ids]).toEqual(['tracked']);
+
+    const everything: string[] = [];
+    const all = reader.cluster.followAll().subscribe((event) => {
+      if (event.kind === 'snapshot') everything.push(event.snapshot.id);
+    });
+    await reader.load('-');
+    await writer.insert(snap('later', 0));
+    await until(() => everything.includes('later'));
+    expect(ids.has('later')).toBe(true);
+    all.unsubscribe();
+    // The reader's last read (at most a second) may still land; after it, nothing more comes.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    ids.clear();
+    await writer.insert(snap('unread', 0));
+    await writer.load('unread');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([...ids]).toEqual([]);
+  });
+
+  it('catches a follower up after its channel’s connection was killed: no change lost, none twice', async () => {
+    const namespace = freshNamespace();
+    const owner = open(namespace);
+    const watcher = open(namespace);
+    await owner.insert(snap('a', 0));
+    const seen: number[] = [];
+    const done = new Promise<void>((resolve) =>
+      watcher.cluster.follow('a', 0).subscribe({ next: (task) => seen.push(task.seq), complete: resolve }),
+    );
+    await until(() => seen.includes(0));
+    const admin = await client(redis.url);
+    for (let seq = 1; seq <= 40; seq++) {
+      await owner.save(snap('a', seq));
+      // Every pub/sub connection dropped, mid-stream: what is published until it is back is lost to it.
+      if (seq % 10 === 0) await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    }
+    await owner.save(snap('a', 41, 'complete'));
+    await done;
+    await admin.close();
+    expect(seen).toEqual(Array.from({ length: 42 }, (_, seq) => seq));
+  });
 });
+
+/**
+ * A client whose duplicates (the store's readers) note the task id of every stream entry and
+ * channel message that reaches this process.
+ */
+async function countingClient(url: string): Promise<{ client: RedisClientLike; ids: Set<string> }> {
+  const made = await client(url);
+  const ids = new Set<string>();
+  const duplicate = made.duplicate.bind(made);
+  made.duplicate = () => {
+    const child = duplicate();
+    const send = child.sendCommand.bind(child);
+    child.sendCommand = async <T>(args: readonly string[], options?: { timeout?: number }): Promise<T> => {
+      const reply = await send<T>(args, options);
+      if (args[0] === 'XREAD' && Array.isArray(reply)) {
+        for (const [, entries] of reply as [string, [string, string[]][]][]) {
+          for (const [, fields] of entries) ids.add(fields[fields.indexOf('id') + 1] as string);
+        }
+      }
+      return reply;
+    };
+    const wrapped = new Map<(message: string, channel: string) => void, (message: string, channel: string) => void>();
+    const wrap = (listener: (message: string, channel: string) => void) => {
+      let inner = wrapped.get(listener);
+      if (inner === undefined) {
+        inner = (message, channel) => {
+          ids.add(channel.slice(channel.lastIndexOf(':c:') + 3));
+          listener(message, channel);
+        };
+        wrapped.set(listener, inner);
+      }
+      return inner;
+    };
+    const subscribe = child.subscribe.bind(child);
+    const unsubscribe = child.unsubscribe.bind(child);
+    child.subscribe = (channel, listener) => subscribe(channel, wrap(listener));
+    child.unsubscribe = (channel, listener) => unsubscribe(channel, wrap(listener));
+    return child;
+  };
+  return { client: made, ids };
+}

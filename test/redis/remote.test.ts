@@ -52,7 +52,6 @@ describe.skipIf(!hasRedis())('the manager on Redis: tasks of other processes', (
     const namespace = freshNamespace();
     const stores = [redis.open(namespace), redis.open(namespace)] as const;
     const [a, b] = stores.map(manager) as [TaskManager, TaskManager];
-    // changes$ carries other processes' changes from the moment the store's cluster started.
     await Promise.all(stores.map((store) => store.cluster.start()));
     const seen = [new Map<string, number[]>(), new Map<string, number[]>()];
     [a, b].forEach((tasks, i) => {
@@ -62,6 +61,9 @@ describe.skipIf(!hasRedis())('the manager on Redis: tasks of other processes', (
         seen[i]?.set(snapshot.id, seqs);
       });
     });
+    // changes$ carries other processes' changes written after it subscribed: from where the
+    // namespace's stream was when the store's connection asked, so a later store call answers after.
+    await Promise.all(stores.map((store) => store.load('-')));
     const ids = Array.from({ length: 30 }, (_, i) => `race-${i}`);
     await Promise.all(ids.flatMap((id) => [a.create(id).catch(() => {}), b.create(id).catch(() => {})]));
     await until(() => seen.every((byId) => ids.every((id) => byId.get(id)?.includes(0))));
