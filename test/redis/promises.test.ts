@@ -261,6 +261,36 @@ describe.skipIf(!hasRedis())('a Redis restart longer than the lease', () => {
     }
   });
 
+  it('times out every call under way when a connected Redis stops answering, and goes on once it answers', async () => {
+    const store = redisStore({ url: server.url, namespace: freshNamespace(), timeout: 150, lease: 60_000 });
+    const admin = await client(server.url);
+    try {
+      await store.insert(snap('a', 0));
+      // Connected, but every client's commands wait: CLIENT PAUSE holds them for 600 ms.
+      await admin.sendCommand(['CLIENT', 'PAUSE', '600', 'ALL']);
+      const started = Date.now();
+      const calls = await Promise.all(
+        ['a', 'b', 'c'].map((id) =>
+          store.load(id).then(
+            () => 'answered',
+            (error: Error) => error.message,
+          ),
+        ),
+      );
+      expect(Date.now() - started).toBeLessThan(550);
+      expect(calls).toEqual(
+        Array.from(
+          { length: 3 },
+          () => "Expected Redis to answer HGET within the store's timeout of 150 ms, got no answer",
+        ),
+      );
+      await until(async () => (await store.load('a').catch(() => undefined))?.seq === 0);
+    } finally {
+      await admin.close();
+      await store.close();
+    }
+  });
+
   it('declares no live owner lost: leases start over once Redis is back', async () => {
     const namespace = freshNamespace();
     const owner = redisStore({ url: server.url, namespace, lease: 500, timeout: 300 });
