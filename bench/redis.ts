@@ -166,11 +166,20 @@ async function followed(role: string[], count: number, produce: () => Promise<vo
   return { ...summary, tasksPerSecond: count / ((summary.last - start) / 1000) };
 }
 
-async function tenUpdates(tasks: TaskManager, count: number): Promise<void> {
+/**
+ * Each task's work reports 10 steps. `awaited`: each waits until Redis has the step
+ * (`await tasks.update(…)`), as BullMQ's worker awaits `job.updateProgress`; else `progress()`
+ * and a turn of the event loop, so steps queue while a write is under way (and are coalesced).
+ */
+async function tenUpdates(tasks: TaskManager, count: number, awaited: boolean): Promise<void> {
   await pool(count, 100, async (i) => {
     const task = await tasks.run(
       async ({ progress }) => {
         for (let step = 1; step <= 10; step++) {
+          if (awaited) {
+            await tasks.update(`f${i}`, step / 10, String(now()));
+            continue;
+          }
           progress(step / 10, String(now()));
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
@@ -480,7 +489,11 @@ async function main(): Promise<void> {
     const followCount = size('BENCH_FOLLOW', 2000);
     const cancels = size('BENCH_CANCEL', 300);
     const rates = { memory: [] as number[], redis: [] as number[], bull: [] as number[] };
-    const follows: { ours: FollowResult[]; theirs: FollowResult[] } = { ours: [], theirs: [] };
+    const follows: { ours: FollowResult[]; awaited: FollowResult[]; theirs: FollowResult[] } = {
+      ours: [],
+      awaited: [],
+      theirs: [],
+    };
     const cancelP99 = {
       ours: [] as number[],
       theirs: [] as number[],
@@ -502,23 +515,24 @@ async function main(): Promise<void> {
       rates.redis.push(redisRate);
       rates.bull.push(bullRate);
 
-      const [ours, theirs] = await alternate(
+      const ourFollow = async (awaited: boolean) => {
+        const namespace = `follow${run}${awaited ? 'a' : ''}`;
+        const followStore: RedisStore = redisStore({ url, namespace });
+        const followTasks = createTaskManager({ store: followStore });
+        const result = await followed(['follow-tooltask', url, namespace, String(followCount)], followCount, () =>
+          tenUpdates(followTasks, followCount, awaited),
+        );
+        await followTasks.dispose();
+        await followStore.close();
+        return result;
+      };
+      const [[ours, oursAwaited], theirs] = await alternate(
         run,
-        async () => {
-          const followStore: RedisStore = redisStore({ url, namespace: `follow${run}` });
-          const followTasks = createTaskManager({ store: followStore });
-          const result = await followed(
-            ['follow-tooltask', url, `follow${run}`, String(followCount)],
-            followCount,
-            () => tenUpdates(followTasks, followCount),
-          );
-          await followTasks.dispose();
-          await followStore.close();
-          return result;
-        },
+        async () => [await ourFollow(false), await ourFollow(true)] as const,
         () => followed(['follow-bull', url, String(followCount)], followCount, () => bullTenUpdates(url, followCount)),
       );
       follows.ours.push(ours);
+      follows.awaited.push(oursAwaited);
       follows.theirs.push(theirs);
 
       const [ourCancel, bullCancel] = await alternate(
@@ -532,7 +546,7 @@ async function main(): Promise<void> {
       cancelP99.theirs50.push(percentile(bullCancel, 50));
       await flushAll(url);
       console.log(
-        `   run ${run + 1}: cc ${f(redisRate)} vs ${f(bullRate)}; follow ${f(ours.tasksPerSecond)} vs ${f(theirs.tasksPerSecond)} tasks/s, p99 ${f(ours.p99, 1)} vs ${f(theirs.p99, 1)} ms; load ${load()}`,
+        `   run ${run + 1}: cc ${f(redisRate)} vs ${f(bullRate)}; follow ${f(ours.tasksPerSecond)} (awaited ${f(oursAwaited.tasksPerSecond)}) vs ${f(theirs.tasksPerSecond)} tasks/s, p99 ${f(ours.p99, 1)} (${f(oursAwaited.p99, 1)}) vs ${f(theirs.p99, 1)} ms; load ${load()}`,
       );
     }
     console.log(`1. create + complete, one process, ${f(n)} tasks, 200 at a time (median of ${runs})`);
@@ -546,11 +560,12 @@ async function main(): Promise<void> {
     console.log(`   ratio                ${f(median(rates.redis) / median(rates.bull), 2)}×`);
     console.log(`2. ${f(followCount)} tasks x 10 progress updates, followed from another process (median of ${runs})`);
     for (const [name, results] of [
-      ['tooltask on Redis', follows.ours],
+      ['tooltask, progress()', follows.ours],
+      ['tooltask, await update', follows.awaited],
       ['BullMQ (QueueEvents)', follows.theirs],
     ] as const) {
       console.log(
-        `   ${name.padEnd(20)} ${f(median(results.map((r) => r.tasksPerSecond)))} tasks/s · update → delivery p50 ${f(median(results.map((r) => r.p50)), 2)} ms, p99 ${f(median(results.map((r) => r.p99)), 2)} ms (updates seen, fewest: ${f(Math.min(...results.map((r) => r.delivered)))})`,
+        `   ${name.padEnd(24)} ${f(median(results.map((r) => r.tasksPerSecond)))} tasks/s · update → delivery p50 ${f(median(results.map((r) => r.p50)), 2)} ms, p99 ${f(median(results.map((r) => r.p99)), 2)} ms (updates seen, fewest: ${f(Math.min(...results.map((r) => r.delivered)))})`,
       );
     }
     console.log(
