@@ -6,10 +6,12 @@
 //      p50/p99 latency from each update to its delivery there;
 //   3. cross-process cancel to the work's abort: p50/p99;
 //   4. Redis memory per finished task (`INFO memory`, 100k tasks);
-//   6. CPU per task with 4 processes on one namespace against one process (25k tasks each).
+//   6. CPU per task with 4 processes on one namespace against one process (25k tasks each);
+//   7. retention under churn (50k tasks, 2 s ttl): index entries left, a page after, SLOWLOG.
 // Sizes: BENCH_N (section 1, default 20,000), BENCH_FOLLOW (2, 2,000 tasks), BENCH_CANCEL (3, 300),
-// BENCH_MEMORY (4, 100,000), BENCH_SHARE (6, 25,000 per process). Child processes run with `node --import tsx bench/redis.ts <role> …`.
+// BENCH_MEMORY (4, 100,000), BENCH_SHARE (6, 25,000 per process), BENCH_CHURN (7, 50,000). Child processes run with `node --import tsx bench/redis.ts <role> …`.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -17,6 +19,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import { createClient } from 'redis';
 import { createTaskManager, type TaskManager } from '../src/index.js';
 import { type RedisStore, redisStore } from '../src/redis/index.js';
+import { SCRIPTS } from '../src/redis/scripts.js';
 import { serveCommands } from '../test/redis/bridge.js';
 import { startRedis } from '../test/redis/server.js';
 
@@ -432,6 +435,73 @@ async function shared(url: string, namespace: string, processes: number, count: 
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7. retention under churn, and the slowest script calls (SLOWLOG)
+
+/**
+ * One process creates and completes `count` tasks with a short ttl as fast as it can, then waits
+ * until every one expired: how many index entries are left, what one `page()` costs after, and
+ * the slowest calls Redis logged meanwhile (over 1 ms), by script.
+ */
+async function churn(url: string, count: number, ttl: number) {
+  const admin = createClient({ url });
+  await admin.connect();
+  await admin.sendCommand(['CONFIG', 'SET', 'slowlog-log-slower-than', '1000']);
+  await admin.sendCommand(['CONFIG', 'SET', 'slowlog-max-len', '10000']);
+  await admin.sendCommand(['SLOWLOG', 'RESET']);
+  const store = redisStore({ url, namespace: 'churn', lease: 2000, historyGrace: 100 });
+  const tasks = createTaskManager({ store });
+  const start = now();
+  await pool(count, 200, async (i) => {
+    await tasks.create(`x${i}`, { ttl });
+    await tasks.complete(`x${i}`, i);
+  });
+  await store.load(`x${count - 1}`);
+  const rate = count / ((now() - start) / 1000);
+  const peak = Number(await admin.sendCommand(['ZCARD', 'tooltask:{churn}:all']));
+  // Every task expired, and a few heartbeats (lease / 10 each) to sweep their index entries.
+  await new Promise((resolve) => setTimeout(resolve, ttl + 1000));
+  const left = Number(await admin.sendCommand(['ZCARD', 'tooltask:{churn}:all']));
+  const paged = now();
+  await tasks.page({ limit: 10 });
+  const pageMs = now() - paged;
+  const slow = (await admin.sendCommand(['SLOWLOG', 'GET', '10000'])) as [number, number, number, string[]][];
+  const names = new Map(SCRIPTS.map((script) => [createHash('sha1').update(script.source).digest('hex'), script.name]));
+  const byName = new Map<string, number[]>();
+  for (const [, , micros, args] of slow) {
+    const name = args[0] === 'EVALSHA' ? (names.get(args[1] as string) ?? 'another script') : (args[0] as string);
+    byName.set(name, [...(byName.get(name) ?? []), micros / 1000]);
+  }
+  await tasks.dispose();
+  await store.close();
+  await admin.close();
+  return { rate, peak, left, pageMs, byName };
+}
+
+/**
+ * SLOWLOG's entries by script: how many, median and max ms. Redis logs a script's own commands
+ * too; a plain command over 1 ms is the redis-server thread waiting for a core, not work.
+ */
+function slowSummary(byName: Map<string, number[]>): string {
+  if (byName.size === 0) return 'none';
+  const scripts = new Set(SCRIPTS.map((script) => script.name));
+  const parts: string[] = [];
+  let plain: number[] = [];
+  for (const [name, ms] of byName) {
+    if (!scripts.has(name)) {
+      plain = plain.concat(ms);
+      continue;
+    }
+    parts.push(`${name} ${ms.length}× (median ${median(ms).toFixed(1)}, max ${Math.max(...ms).toFixed(1)} ms)`);
+  }
+  if (plain.length > 0) {
+    parts.push(
+      `single commands inside them ${plain.length}× (max ${Math.max(...plain).toFixed(1)} ms: waiting for a core)`,
+    );
+  }
+  return parts.join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------
 // 5. how long after a kill -9 a survivor holds the killed process's task as lost
 
 /** `kills` times: a manager in a child process (test/redis/node.ts) runs a task, is killed, and a survivor polls. */
@@ -600,6 +670,14 @@ async function main(): Promise<void> {
       `   1 process            ${f(median(one))} µs/task; 4 processes ${f(median(four))} µs/task = ${f(median(four) / median(one), 2)}× (4 together: ${f(fourRate)} tasks/s)`,
     );
 
+    const churnCount = size('BENCH_CHURN', 50_000);
+    await flushAll(url);
+    const churned = await churn(url, churnCount, 2000);
+    console.log(
+      `7. retention under churn: ${f(churnCount)} tasks with a 2 s ttl at ${f(churned.rate)} tasks/s; ${f(churned.peak)} in the index at the end of the burst, ${f(churned.left)} 1 s after the last expired; page({ limit: 10 }) then took ${f(churned.pageMs, 1)} ms`,
+    );
+    console.log(`   calls over 1 ms (SLOWLOG, whole churn): ${slowSummary(churned.byName)}`);
+
     const memoryCount = size('BENCH_MEMORY', 100_000);
     const ourMemory = await tooltaskMemory(url, memoryCount, undefined);
     const ourMemoryTtl = await tooltaskMemory(url, memoryCount, 3_600_000);
@@ -625,6 +703,19 @@ const roles: Record<string, () => Promise<void>> = {
   'bull-cancel-owner': () => bullCancelOwner(args[0] as string, Number(args[1])),
   'share-one': () => shareOne(args[0] as string, args[1] as string, args[2] as string, Number(args[3])),
   // `npx tsx bench/redis.ts share [tasks per process]`: section 6 alone, on a redis-server of its own.
+  // `npx tsx bench/redis.ts churn [tasks]`: section 7 alone, on a redis-server of its own.
+  churn: async () => {
+    const redis = await startRedis();
+    try {
+      const result = await churn(redis.url, Number(args[0] ?? 50_000), 2000);
+      console.log(
+        `7. ${result.rate.toFixed(0)} tasks/s, ${result.peak} indexed at the end of the burst, ${result.left} after; page ${result.pageMs.toFixed(1)} ms (load ${loadavg()[0]?.toFixed(1)})`,
+      );
+      console.log(`   calls over 1 ms: ${slowSummary(result.byName)}`);
+    } finally {
+      await redis.close();
+    }
+  },
   share: async () => {
     const redis = await startRedis();
     const count = Number(args[0] ?? 25_000);

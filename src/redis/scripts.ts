@@ -39,10 +39,13 @@ local function now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
--- Removes an id from every index (the hash is gone or going).
-local function unindex(id)
+-- Removes an id from every index (the hash is gone or going); a finished one (expired) is in no
+-- live state's index, which the sweep skips.
+local function unindex(id, finished)
   redis.call('ZREM', P .. 'all', id)
-  for _, state in ipairs(STATES) do redis.call('ZREM', P .. 's:' .. state, id) end
+  for i, state in ipairs(STATES) do
+    if not finished or i > 2 then redis.call('ZREM', P .. 's:' .. state, id) end
+  end
   redis.call('ZREM', P .. 'x', id)
 end
 -- When every task of the namespace is finished with a ttl, its indexes expire a second after the
@@ -323,7 +326,7 @@ local dropped = 0
 for _, id in ipairs(due) do
   local left = redis.call('PTTL', P .. 't:' .. id)
   if left == -2 then
-    unindex(id)
+    unindex(id, true)
     publish(ARGV[3], 'd', id)
     dropped = dropped + 1
   elseif left == -1 then
