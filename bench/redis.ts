@@ -703,6 +703,21 @@ const roles: Record<string, () => Promise<void>> = {
   'bull-cancel-owner': () => bullCancelOwner(args[0] as string, Number(args[1])),
   'share-one': () => shareOne(args[0] as string, args[1] as string, args[2] as string, Number(args[3])),
   // `npx tsx bench/redis.ts share [tasks per process]`: section 6 alone, on a redis-server of its own.
+  // `npx tsx bench/redis.ts memory [tasks]`: section 4 alone, on a redis-server of its own.
+  memory: async () => {
+    const redis = await startRedis();
+    const count = Number(args[0] ?? 100_000);
+    try {
+      const plain = await tooltaskMemory(redis.url, count, undefined);
+      const withTtl = await tooltaskMemory(redis.url, count, 3_600_000);
+      const bull = await bullMemory(redis.url, count);
+      console.log(
+        `4. ${count} tasks: ${plain.settled.toFixed(0)} B without ttl, ${withTtl.settled.toFixed(0)} B with a ttl (${plain.withStreams.toFixed(0)} B while histories are kept); BullMQ ${bull.toFixed(0)} B`,
+      );
+    } finally {
+      await redis.close();
+    }
+  },
   // `npx tsx bench/redis.ts churn [tasks]`: section 7 alone, on a redis-server of its own.
   churn: async () => {
     const redis = await startRedis();

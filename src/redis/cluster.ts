@@ -12,7 +12,7 @@ import type {
 } from '../store/cluster.js';
 import { decodeValue, encodeValue } from '../store/codec.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
-import { decodeSnapshot, type RedisClientLike, type RedisConnection } from './connection.js';
+import { decodeRecord, decodeSnapshot, type RedisClientLike, type RedisConnection } from './connection.js';
 import { type ClusterNode, readClusterNodes } from './nodes.js';
 import { beat, leaveNode, replyCommand, type StreamLimits, sendCommand, takeLease } from './scripts.js';
 
@@ -624,14 +624,14 @@ export class RedisTaskCluster implements TaskCluster {
     const first = history[0];
     if (first === undefined || first.seq > follower.next) {
       // Nothing kept from that seq (trimmed, or the history's grace ended): the latest snapshot is next.
-      const encoded = await this.#connection.call<string | null>(['HGET', this.#connection.key(`t:${id}`), 'v']);
-      if (encoded === null) {
+      const record = await this.#connection.call<string | null>(['GET', this.#connection.key(`t:${id}`)]);
+      if (record === null) {
         // Deleted: what its deletion carried (the final snapshot) is all there is left.
         follower.deleted = true;
         this.#flush(id, follower, follower.buffered.splice(0));
         return;
       }
-      deliver(follower, decodeSnapshot(encoded));
+      deliver(follower, decodeRecord(record));
     }
     for (const entry of history) if (entry.seq >= follower.next) deliver(follower, decodeSnapshot(entry.encoded));
     follower.caughtUp = true;

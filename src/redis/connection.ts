@@ -295,6 +295,21 @@ export function encodeSnapshot(snapshot: TaskSnapshot): string {
 }
 
 /**
+ * The snapshot a task's record at `t:<id>` holds: the record is
+ * `<seq>|<state>|<ordinal>|<lost>|<encoded snapshot>` (the scripts read the prefix; the
+ * snapshot is everything after the fourth bar).
+ */
+export function decodeRecord(record: string): TaskSnapshot {
+  let at = -1;
+  for (let bars = 0; bars < 4; bars++) {
+    at = record.indexOf('|', at + 1);
+    if (at === -1)
+      throw new Error(`Expected a task record (seq|state|ordinal|lost|snapshot), got ${record.slice(0, 40)}`);
+  }
+  return decodeSnapshot(record.slice(at + 1));
+}
+
+/**
  * The snapshot a stored string holds, every field present (unset ones `undefined`). The reaper
  * writes a lost task as `{"$p": patch, "$b": stored}` (it never parses JSON in Lua): the patch's
  * fields replace the stored ones.

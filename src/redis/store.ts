@@ -6,7 +6,7 @@ import type { StorePageQuery, TaskPage } from '../store/store.js';
 import type { TaskSnapshot, TaskState } from '../task.js';
 import { assertDuration, assertOptions, assertState, assertTaskId, describe } from '../validate.js';
 import { RedisTaskCluster } from './cluster.js';
-import { decodeSnapshot, encodeSnapshot, type RedisClientLike, RedisConnection } from './connection.js';
+import { decodeRecord, encodeSnapshot, type RedisClientLike, RedisConnection } from './connection.js';
 import { deleteTask, insertTask, pageTasks, SCRIPTS, type StreamLimits, saveTask, sweepExpired } from './scripts.js';
 
 /** Options of {@link redisStore}. */
@@ -52,7 +52,7 @@ const OPTIONS = [
 /**
  * A task store in Redis, shared by every manager on the same namespace, in any process.
  *
- * Each task is a hash (its encoded snapshot, seq, state, creation ordinal, owner); a sorted set
+ * Each task is one string (seq, state, creation ordinal and its encoded snapshot; a small hash beside it holds the owner while it is live); a sorted set
  * per state and one for all, scored by a creation counter, make `page` O(log n + limit); every
  * write is one Lua script that compares `seq`, moves the task between indexes, and appends the
  * snapshot to the task's history and the namespace's stream. A finished task with a `ttl` gets
@@ -215,8 +215,8 @@ export class RedisStore implements ClusterStore {
 
   async load(id: string): Promise<TaskSnapshot | undefined> {
     assertTaskId(id);
-    const encoded = await this.#connection.call<string | null>(['HGET', this.#connection.key(`t:${id}`), 'v']);
-    return encoded === null ? undefined : decodeSnapshot(encoded);
+    const record = await this.#connection.call<string | null>(['GET', this.#connection.key(`t:${id}`)]);
+    return record === null ? undefined : decodeRecord(record);
   }
 
   /** Every task in creation order, or those in one state, read a thousand at a time. */
@@ -313,7 +313,7 @@ export class RedisStore implements ClusterStore {
     let last = after;
     for (let i = 0; i < count; i++) {
       last = Number(flat[2 + 2 * i]);
-      tasks.push(decodeSnapshot(flat[3 + 2 * i] as string));
+      tasks.push(decodeRecord(flat[3 + 2 * i] as string));
     }
     if (found > limit) return { tasks, next: last };
     // Stopped early by its clean-up budget: go on from where it stopped, not from the last task found.

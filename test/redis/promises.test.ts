@@ -251,7 +251,7 @@ describe.skipIf(!hasRedis())('a Redis restart longer than the lease', () => {
       const error = await store.load('a').catch((caught: unknown) => caught);
       expect(error).toMatchObject({ name: 'TimeoutError' });
       expect((error as Error).message).toBe(
-        "Expected Redis to answer HGET within the store's timeout of 150 ms, got no answer",
+        "Expected Redis to answer GET within the store's timeout of 150 ms, got no answer",
       );
       const failed = new StoreError('load', { taskId: 'a' }, error);
       expect(failed.message).toContain("within the store's timeout of 150 ms");
@@ -281,7 +281,7 @@ describe.skipIf(!hasRedis())('a Redis restart longer than the lease', () => {
       expect(calls).toEqual(
         Array.from(
           { length: 3 },
-          () => "Expected Redis to answer HGET within the store's timeout of 150 ms, got no answer",
+          () => "Expected Redis to answer GET within the store's timeout of 150 ms, got no answer",
         ),
       );
       await until(async () => (await store.load('a').catch(() => undefined))?.seq === 0);
