@@ -457,10 +457,10 @@ async function churn(url: string, count: number, ttl: number) {
   });
   await store.load(`x${count - 1}`);
   const rate = count / ((now() - start) / 1000);
-  const peak = Number(await admin.sendCommand(['ZCARD', 'tooltask:{churn}:all']));
+  const peak = Number(await admin.sendCommand(['ZCARD', 'tooltask:{churn}:s:complete']));
   // Every task expired, and a few heartbeats (lease / 10 each) to sweep their index entries.
   await new Promise((resolve) => setTimeout(resolve, ttl + 1000));
-  const left = Number(await admin.sendCommand(['ZCARD', 'tooltask:{churn}:all']));
+  const left = Number(await admin.sendCommand(['ZCARD', 'tooltask:{churn}:s:complete']));
   const paged = now();
   await tasks.page({ limit: 10 });
   const pageMs = now() - paged;

@@ -11,8 +11,7 @@
  * | `t:<id>`             | string | the task: seq, state, creation ordinal, lost flag and encoded snapshot, joined by a bar (see `readTask`); a string, not a hash: a hash holding a ~200 B snapshot is over `hash-max-listpack-value` and costs 607 B against 318 B (measured) |
  * | `l:<id>`             | hash   | while the task is live: `own` owner node, `tok` insert token, `ttl`  |
  * | `ctr`                | string | the creation counter (`INCR`): the ordinals                          |
- * | `all`                | zset   | every task, score = ordinal                                          |
- * | `s:<state>`          | zset   | the tasks in one state, score = ordinal                              |
+ *  * | `s:<state>`          | zset   | the tasks in one state, score = ordinal                              |
  * | `x`                  | zset   | finished tasks with a ttl, score = when their hash expires (ms)      |
  * | `h:<id>`             | list   | the task's latest snapshots as `<seq>:<encoded>` (resume by seq); a list, not a stream: measured 2x cheaper per write and 3x smaller per live task |
  * | `ev`                 | stream | every snapshot (`k` = `s`) and deletion (`k` = `d`) of the namespace, ids `0-1`, `0-2` … without a hole, so a reader sees what a trim took from it |
@@ -50,7 +49,6 @@ end
 -- Removes an id from every index (the hash is gone or going); a finished one (expired) is in no
 -- live state's index, which the sweep skips.
 local function unindex(id, finished)
-  redis.call('ZREM', P .. 'all', id)
   for i, state in ipairs(STATES) do
     if not finished or i > 2 then redis.call('ZREM', P .. 's:' .. state, id) end
   end
@@ -59,10 +57,12 @@ end
 -- When every task of the namespace is finished with a ttl, its indexes expire a second after the
 -- last of them: a namespace whose processes all closed keeps no index of tasks long gone.
 local function expireIndexes()
-  if redis.call('ZCARD', P .. 'all') ~= redis.call('ZCARD', P .. 'x') then return end
+  local tasks = 0
+  for _, state in ipairs(STATES) do tasks = tasks + redis.call('ZCARD', P .. 's:' .. state) end
+  if tasks ~= redis.call('ZCARD', P .. 'x') then return end
   local last = redis.call('ZRANGE', P .. 'x', -1, -1, 'WITHSCORES')[2]
   if not last then return end
-  for _, name in ipairs({ 'all', 's:complete', 's:failed', 's:cancelled', 'x' }) do
+  for _, name in ipairs({ 's:complete', 's:failed', 's:cancelled', 'x' }) do
     redis.call('PEXPIREAT', P .. name, tonumber(last) + 1000)
   end
 end
@@ -93,9 +93,6 @@ local function write(id, encoded, seq, state, ttl, owner, token, taskMax, allMax
     ordinal = redis.call('INCR', P .. 'ctr')
     -- A new life of this id: the history of an earlier one (kept for its grace) goes.
     redis.call('DEL', P .. 'h:' .. id)
-    redis.call('ZADD', P .. 'all', ordinal, id)
-    -- A live task: the indexes outlive it (they may have been set to expire with the last task).
-    redis.call('PERSIST', P .. 'all')
   end
   if oldState ~= state then
     if oldState then redis.call('ZREM', P .. 's:' .. oldState, id) end
@@ -115,7 +112,7 @@ local function write(id, encoded, seq, state, ttl, owner, token, taskMax, allMax
       redis.call('PEXPIRE', key, ttl)
       redis.call('ZADD', P .. 'x', expiry, id)
       -- An index that expires (see expireIndexes) lives at least as long as this entry.
-      for _, name in ipairs({ 'all', 's:' .. state, 'x' }) do
+      for _, name in ipairs({ 's:' .. state, 'x' }) do
         redis.call('PEXPIREAT', P .. name, expiry + 1000, 'GT')
       end
       expireIndexes()
@@ -296,11 +293,30 @@ local budget = tonumber(ARGV[5])
 if tonumber(after) > tonumber(redis.call('GET', P .. 'ctr') or '0') then
   return redis.error_reply('CURSOR past the last task of this namespace')
 end
+-- Up to n entries after an ordinal, flat (id, ordinal, …): of one state's index, or of all five
+-- merged ('all': no index of every task, which would cost ~114 B a task).
+local function range(after, n)
+  if ARGV[2] ~= 'all' then
+    return redis.call('ZRANGEBYSCORE', index, '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', 0, n)
+  end
+  local merged = {}
+  for _, state in ipairs(STATES) do
+    local part = redis.call('ZRANGEBYSCORE', P .. 's:' .. state, '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', 0, n)
+    for i = 1, #part, 2 do merged[#merged + 1] = { part[i], tonumber(part[i + 1]) } end
+  end
+  table.sort(merged, function(a, b) return a[2] < b[2] end)
+  local flat = {}
+  for i = 1, math.min(n, #merged) do
+    flat[#flat + 1] = merged[i][1]
+    flat[#flat + 1] = merged[i][2]
+  end
+  return flat
+end
 local out = { '', '0' }
 local found = 0
 local dropped = 0
 while found < limit and dropped < budget do
-  local batch = redis.call('ZRANGEBYSCORE', index, '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', 0, limit - found)
+  local batch = range(after, limit - found)
   if #batch == 0 then
     out[2] = '1'
     break

@@ -102,7 +102,7 @@ describe.skipIf(!hasRedis())('what the Redis store promises under lag, outage an
       );
     }
     // The heartbeat (every lease / 10) sweeps as many batches as are due.
-    const index = `tooltask:{${namespace}}:all`;
+    const index = `tooltask:{${namespace}}:s:complete`;
     await until(async () => Number(await admin.sendCommand(['ZCARD', index])) === 0, 10_000);
     expect(await store.page({ limit: 10 })).toEqual({ tasks: [] });
     await admin.close();
@@ -114,10 +114,10 @@ describe.skipIf(!hasRedis())('what the Redis store promises under lag, outage an
     await store.insert(snap('first', 0));
     const admin = await client(redis.url);
     const key = (name: string) => `tooltask:{${namespace}}:${name}`;
-    // Index entries of 5,000 tasks whose hashes are gone, as an expiry nobody swept leaves them.
+    // Index entries of 5,000 finished tasks whose records are gone, as an expiry nobody swept leaves them.
     for (let at = 0; at < 5000; at += 1000) {
       const entries = Array.from({ length: 1000 }, (_, i) => [String(at + i + 2), `gone-${at + i}`]).flat();
-      await admin.sendCommand(['ZADD', key('all'), ...entries]);
+      await admin.sendCommand(['ZADD', key('s:complete'), ...entries]);
     }
     await admin.sendCommand(['SET', key('ctr'), '6000']);
     await store.insert(snap('last', 0));
@@ -125,7 +125,7 @@ describe.skipIf(!hasRedis())('what the Redis store promises under lag, outage an
     expect(first.tasks.map((task) => task.id)).toEqual(['first']);
     expect(first.nextCursor).toBeDefined();
     // At most 100 stale entries dropped on the way (PAGE_CLEANUP): the rest is the sweep's.
-    expect(Number(await admin.sendCommand(['ZCARD', key('all')]))).toBe(5002 - 100);
+    expect(Number(await admin.sendCommand(['ZCARD', key('s:complete')]))).toBe(5000 - 100);
     const seen = [...first.tasks];
     let cursor = first.nextCursor;
     while (cursor !== undefined) {
