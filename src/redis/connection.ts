@@ -285,18 +285,78 @@ const SNAPSHOT_FIELDS = [
 ] as const satisfies readonly (keyof TaskSnapshot)[];
 
 /**
+ * The short name each field is stored under (one letter: a snapshot is stored in a task's record,
+ * its history, the event stream and its channel, and key names were a third of its bytes).
+ */
+const SHORT: Readonly<Record<string, string>> = {
+  id: 'i',
+  state: 's',
+  progress: 'p',
+  message: 'm',
+  result: 'r',
+  error: 'x',
+  createdAt: 'c',
+  seq: 'q',
+  metadata: 'd',
+  ttl: 't',
+  awaiting: 'a',
+  inputRequests: 'n',
+};
+
+/** Times stored as ms after `createdAt`, under these names. */
+const SINCE_CREATED: Readonly<Record<string, string>> = { updatedAt: 'u', startedAt: 'b', completedAt: 'f' };
+
+const LONG: ReadonlyMap<string, string> = new Map(
+  [...Object.entries(SHORT), ...Object.entries(SINCE_CREATED)].map(([long, short]) => [short, long]),
+);
+
+/**
  * A snapshot as the store keeps it: the codec's string of its set fields only (an unset field
- * costs nothing; {@link decodeSnapshot} gives it back as `undefined`).
+ * costs nothing; {@link decodeSnapshot} gives it back as `undefined`), under one-letter names,
+ * with its times as ms after `createdAt`, `value` left out when it is the state's name (`v`
+ * otherwise) and the event without its `task.` (`e`). A field it does not know keeps its name.
+ * 110 B for a finished task where the plain form took 193 B.
  */
 export function encodeSnapshot(snapshot: TaskSnapshot): string {
   const set: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(snapshot)) if (value !== undefined) set[key] = value;
+  const created = snapshot.createdAt;
+  for (const [key, value] of Object.entries(snapshot)) {
+    if (value === undefined) continue;
+    const short = SHORT[key];
+    const since = SINCE_CREATED[key];
+    if (short !== undefined) set[short] = value;
+    else if (since !== undefined && typeof value === 'number' && typeof created === 'number') {
+      set[since] = value - created;
+    } else if (key === 'value') {
+      if (value !== snapshot.state) set.v = value;
+    } else if (key === 'event' && typeof value === 'string' && value.startsWith('task.')) set.e = value.slice(5);
+    else set[key] = value;
+  }
+  // A value that is not set, in a snapshot whose state is: kept as unset, not read as the state.
+  if (snapshot.value === undefined && snapshot.state !== undefined) set.v = undefined;
   return encodeValue(set);
+}
+
+/** The fields of a stored snapshot under their own names (it reads the short form and the plain one). */
+function expand(stored: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(stored)) {
+    if (key === 'v') fields.value = value;
+    else if (key === 'e') fields.event = `task.${String(value)}`;
+    else fields[LONG.get(key) ?? key] = value;
+  }
+  const created = fields.createdAt;
+  for (const [long, short] of Object.entries(SINCE_CREATED)) {
+    const since = stored[short];
+    if (typeof since === 'number' && typeof created === 'number') fields[long] = created + since;
+  }
+  if (Object.hasOwn(stored, 's') && !Object.hasOwn(stored, 'v')) fields.value = fields.state;
+  return fields;
 }
 
 /**
  * The snapshot a task's record at `t:<id>` holds: the record is
- * `<seq>|<state>|<ordinal>|<lost>|<encoded snapshot>` (the scripts read the prefix; the
+ * `<seq>|<state number>|<ordinal>|<lost>|<encoded snapshot>` (the scripts read the prefix; the
  * snapshot is everything after the fourth bar).
  */
 export function decodeRecord(record: string): TaskSnapshot {
@@ -315,11 +375,11 @@ export function decodeRecord(record: string): TaskSnapshot {
  * fields replace the stored ones.
  */
 export function decodeSnapshot(text: string): TaskSnapshot {
-  if (!text.startsWith('{"$p":')) return complete(decodeValue(text) as Record<string, unknown>);
+  if (!text.startsWith('{"$p":')) return complete(expand(decodeValue(text) as Record<string, unknown>));
   const { $p: patch, $b: base } = JSON.parse(text) as { $p: object; $b: object };
   return complete({
-    ...(decodeValue(JSON.stringify(base)) as Record<string, unknown>),
-    ...(decodeValue(JSON.stringify(patch)) as Record<string, unknown>),
+    ...expand(decodeValue(JSON.stringify(base)) as Record<string, unknown>),
+    ...expand(decodeValue(JSON.stringify(patch)) as Record<string, unknown>),
   });
 }
 

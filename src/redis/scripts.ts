@@ -8,7 +8,7 @@
  *
  * | key                  | type   | what                                                                 |
  * | -------------------- | ------ | -------------------------------------------------------------------- |
- * | `t:<id>`             | string | the task: seq, state, creation ordinal, lost flag and encoded snapshot, joined by a bar (see `readTask`); a string, not a hash: a hash holding a ~200 B snapshot is over `hash-max-listpack-value` and costs 607 B against 318 B (measured) |
+ * | `t:<id>`             | string | the task: seq, state (1 pending … 5 cancelled), creation ordinal, lost flag and encoded snapshot, joined by a bar (see `readTask`); a string, not a hash: a hash holding a ~200 B snapshot is over `hash-max-listpack-value` and costs 607 B against 318 B (measured) |
  * | `l:<id>`             | hash   | while the task is live: `own` owner node, `tok` insert token, `ttl`  |
  * | `ctr`                | string | the creation counter (`INCR`): the ordinals                          |
  *  * | `s:<state>`          | zset   | the tasks in one state, score = ordinal                              |
@@ -32,6 +32,7 @@
 const prelude = `
 local P = ARGV[1]
 local STATES = { 'pending', 'running', 'complete', 'failed', 'cancelled' }
+local STATE_NUMBER = { pending = 1, running = 2, complete = 3, failed = 4, cancelled = 5 }
 local function isFinal(state)
   return state == 'complete' or state == 'failed' or state == 'cancelled'
 end
@@ -39,12 +40,13 @@ local function now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
--- A task's record, from the string at t:<id>, or nil. lost: it was reaped as lost.
+-- A task's record, from the string at t:<id> (seq|state number|ordinal|lost|snapshot), or nil.
+-- lost: it was reaped as lost.
 local function readTask(id)
   local raw = redis.call('GET', P .. 't:' .. id)
   if not raw then return nil end
-  local seq, state, ordinal, lost, encoded = string.match(raw, '^(%d+)|(%a+)|(%d+)|(%d?)|(.*)$')
-  return { seq = tonumber(seq), st = state, o = tonumber(ordinal), lost = lost == '1', v = encoded }
+  local seq, state, ordinal, lost, encoded = string.match(raw, '^(%d+)|(%d)|(%d+)|(%d?)|(.*)$')
+  return { seq = tonumber(seq), st = STATES[tonumber(state)], o = tonumber(ordinal), lost = lost == '1', v = encoded }
 end
 -- Removes an id from every index (the hash is gone or going); a finished one (expired) is in no
 -- live state's index, which the sweep skips.
@@ -99,7 +101,7 @@ local function write(id, encoded, seq, state, ttl, owner, token, taskMax, allMax
     redis.call('ZADD', P .. 's:' .. state, ordinal, id)
     if isFinal(state) and ttl == '' then redis.call('PERSIST', P .. 's:' .. state) end
   end
-  redis.call('SET', key, seq .. '|' .. state .. '|' .. ordinal .. '|' .. (lost and '1' or '') .. '|' .. encoded)
+  redis.call('SET', key, seq .. '|' .. STATE_NUMBER[state] .. '|' .. ordinal .. '|' .. (lost and '1' or '') .. '|' .. encoded)
   if redis.call('RPUSH', P .. 'h:' .. id, seq .. ':' .. encoded) > tonumber(taskMax) then
     redis.call('LTRIM', P .. 'h:' .. id, -tonumber(taskMax), -1)
   end
