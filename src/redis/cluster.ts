@@ -452,25 +452,7 @@ export class RedisTaskCluster implements TaskCluster {
 
   async #readEventsFrom(reader: RedisClientLike): Promise<void> {
     while (!this.#closed && this.#everything.size > 0) {
-      let reply: XReadReply;
-      try {
-        reply = await reader.sendCommand<XReadReply>([
-          'XREAD',
-          'COUNT',
-          '1000',
-          'BLOCK',
-          '1000',
-          'STREAMS',
-          this.#eventsKey,
-          this.#lastEvent,
-        ]);
-      } catch (error) {
-        if (this.#closed) break;
-        // The connection dropped: the client reconnects; read again from the same id.
-        this.#onError(error as Error);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        continue;
-      }
+      const reply = await this.#readStreams(reader, [this.#eventsKey], [this.#lastEvent]);
       for (const [, entries] of reply ?? []) {
         for (const [entryId, fields] of entries) {
           this.#checkGap(this.#lastEvent, entryId);
@@ -482,27 +464,34 @@ export class RedisTaskCluster implements TaskCluster {
     this.#readingEvents = false;
   }
 
+  /**
+   * One blocking read of streams from the ids given (up to a second, 1,000 entries): `null` when
+   * nothing came, or when the connection dropped (reported; the client reconnects, and the
+   * caller reads again from the same ids).
+   */
+  async #readStreams(reader: RedisClientLike, keys: readonly string[], ids: readonly string[]): Promise<XReadReply> {
+    try {
+      return await reader.sendCommand<XReadReply>([
+        'XREAD',
+        'COUNT',
+        '1000',
+        'BLOCK',
+        '1000',
+        'STREAMS',
+        ...keys,
+        ...ids,
+      ]);
+    } catch (error) {
+      if (this.#closed) return null;
+      this.#onError(error as Error);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return null;
+    }
+  }
+
   async #read(reader: RedisClientLike): Promise<void> {
     while (!this.#closed) {
-      let reply: XReadReply;
-      try {
-        reply = await reader.sendCommand<XReadReply>([
-          'XREAD',
-          'COUNT',
-          '1000',
-          'BLOCK',
-          '1000',
-          'STREAMS',
-          ...this.#keys,
-          ...this.#last,
-        ]);
-      } catch (error) {
-        if (this.#closed) return;
-        // The connection dropped: the client reconnects; read again from the same ids.
-        this.#onError(error as Error);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        continue;
-      }
+      const reply = await this.#readStreams(reader, this.#keys, this.#last);
       if (reply === null) continue;
       for (const [key, entries] of reply) {
         const stream = this.#keys.indexOf(key);
