@@ -393,10 +393,11 @@ export class RedisTaskCluster implements TaskCluster {
     if (this.#subscriber === undefined) {
       const opening = this.#connection.duplicate(this.#onError).then((client) => {
         // Ready again after a reconnect, channels resubscribed: what was published meanwhile is
-        // lost to pub/sub, so every follower catches up from its task's history again.
+        // lost to pub/sub, so every follower catches up from its task's history again (also one
+        // whose catch-up read may have come before the drop; seq dedupes a second one).
         client.on('ready', () => {
           for (const [followed, followers] of this.#followers) {
-            for (const follower of followers) if (follower.caughtUp) this.#resync(followed, follower);
+            for (const follower of followers) this.#resync(followed, follower);
           }
         });
         return client;

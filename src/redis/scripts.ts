@@ -11,8 +11,8 @@
  * | `t:<id>`             | string | the task: seq, state (1 pending … 5 cancelled), creation ordinal, lost flag and encoded snapshot, joined by a bar (see `readTask`); a string, not a hash: a hash holding a ~200 B snapshot is over `hash-max-listpack-value` and costs 607 B against 318 B (measured) |
  * | `l:<id>`             | hash   | while the task is live: `own` owner node, `tok` insert token, `ttl`  |
  * | `ctr`                | string | the creation counter (`INCR`): the ordinals                          |
- *  * | `s:<state>`          | zset   | the tasks in one state, score = ordinal                              |
- * | `x`                  | zset   | finished tasks with a ttl, score = when their hash expires (ms)      |
+ * | `s:<state>`          | zset   | the tasks in one state, score = ordinal                              |
+ * | `x`                  | zset   | finished tasks with a ttl, score = when their record expires (ms)    |
  * | `h:<id>`             | list   | the task's latest snapshots as `<seq>:<encoded>` (resume by seq); a list, not a stream: measured 2x cheaper per write and 3x smaller per live task |
  * | `ev`                 | stream | every snapshot (`k` = `s`) and deletion (`k` = `d`) of the namespace, ids `0-1`, `0-2` … without a hole, so a reader sees what a trim took from it |
  * | `c:<id>`             | channel | (pub/sub, no key) each snapshot and deletion of one task, for the processes following it |
