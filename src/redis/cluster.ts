@@ -408,6 +408,7 @@ export class RedisTaskCluster implements TaskCluster {
       });
     }
     const client = await this.#subscriber;
+    if (!client.isOpen) await client.connect();
     if (this.#followers.has(id)) await client.subscribe(this.#channel(id), this.#onMessage);
   }
 
@@ -486,6 +487,9 @@ export class RedisTaskCluster implements TaskCluster {
       if (this.#closed) return null;
       this.#onError(error as Error);
       await new Promise((resolve) => setTimeout(resolve, 20));
+      // A client that gave up reconnecting is opened again (it keeps failing otherwise).
+      if (!reader.isOpen && !this.#closed)
+        await reader.connect().catch((failed: unknown) => this.#onError(failed as Error));
       return null;
     }
   }

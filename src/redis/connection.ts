@@ -25,6 +25,14 @@ export interface RedisClientLike {
   close(): Promise<void>;
 }
 
+/** `promise`, or a rejection with `timedOut()` after `ms`. */
+function bounded<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timedOut()), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
 /** When a call under way times out, unless it was answered. */
 interface Deadline {
   readonly at: number;
@@ -60,6 +68,7 @@ export class RedisConnection {
   readonly #deadlines: Deadline[] = [];
   #head = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #reopening: Promise<void> | undefined;
   #reloading: Promise<unknown> | undefined;
 
   constructor(options: {
@@ -125,6 +134,9 @@ export class RedisConnection {
   }
 
   #send<T>(args: readonly string[]): Promise<T> {
+    // A client that gave up reconnecting (a client of yours with node-redis's default strategy,
+    // after a socket timeout) is opened again rather than failing every call from then on.
+    if (!this.client.isOpen) return this.#reopen().then(() => this.#send<T>(args));
     // Offline: node-redis's own time limit, which also drops the call from its offline queue.
     if (this.client.isReady === false) {
       return this.client.sendCommand<T>(args, { timeout: this.#timeout }).catch((error: unknown) => {
@@ -145,6 +157,18 @@ export class RedisConnection {
         },
       );
     });
+  }
+
+  /** Opens the client again, once for every call waiting; rejects after the time limit. */
+  #reopen(): Promise<void> {
+    this.#reopening ??= bounded(
+      this.client.connect().then(() => {}),
+      this.#timeout,
+      () => new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError'),
+    ).finally(() => {
+      this.#reopening = undefined;
+    });
+    return this.#reopening;
   }
 
   /**
@@ -211,16 +235,11 @@ export class RedisConnection {
   #gate(): Promise<void> {
     const ready = this.#whenReady();
     if (this.#prepared) return ready;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError'),
-          ),
-        this.#timeout,
-      );
-      ready.then(resolve, reject).finally(() => clearTimeout(timer));
-    });
+    return bounded(
+      ready,
+      this.#timeout,
+      () => new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError'),
+    );
   }
 
   #whenReady(): Promise<void> {

@@ -108,7 +108,15 @@ export class RedisStore implements ClusterStore {
     let client = options.client;
     const owned = client === undefined;
     if (client === undefined) {
-      client = createClient(options.url === undefined ? {} : { url: options.url }) as unknown as RedisClientLike;
+      // Reconnects whatever broke the connection: node-redis's default gives up for good on a
+      // socket timeout (a connect that took over 5 s on a starved machine), which left the client
+      // closed and every later call failing with "The client is closed".
+      const socket = {
+        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) + Math.random() * 200,
+      };
+      client = createClient(
+        options.url === undefined ? { socket } : { url: options.url, socket },
+      ) as unknown as RedisClientLike;
     }
     client.on('error', onError);
     this.#limits = {

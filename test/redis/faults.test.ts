@@ -78,7 +78,7 @@ describe.skipIf(!hasRedis())('the Redis store under faults', () => {
     // Say how hard the kill hit, for whoever reads the log.
     console.info(`CLIENT KILL closed ${killed} connections; ${failures} saves failed and were retried`);
     await admin.close();
-  });
+  }, 60_000);
 
   it('keeps every finished task across a Redis restart with AOF, and goes on afterwards (scripts reloaded, followers resumed)', async () => {
     const redis = await server(true);
