@@ -102,7 +102,7 @@ try {
   const candidates: [string, () => Promise<Client>][] = [
     ['ioredis 5', () => ioredisClient(server.url, false)],
     ['ioredis 5 (enableAutoPipelining)', () => ioredisClient(server.url, true)],
-    ['redis 5 (official)', () => officialClient(server.url)],
+    ['redis 6 (official)', () => officialClient(server.url)],
   ];
   for (const [name, make] of candidates) {
     const client = await make();

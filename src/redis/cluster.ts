@@ -47,6 +47,8 @@ interface PendingCommand {
 
 type StreamEntry = [id: string, fields: string[]];
 type XReadReply = [key: string, entries: StreamEntry[]][] | null;
+/** `XREAD`'s reply as either protocol gives it: RESP2 an array of pairs, RESP3 a map (node-redis 6's default). */
+type RawXReadReply = XReadReply | Record<string, StreamEntry[]> | Map<string, StreamEntry[]>;
 
 /** Most replies a node's reply stream keeps; a reply is read within milliseconds of being written. */
 const REPLY_STREAM_LENGTH = '1000';
@@ -473,16 +475,18 @@ export class RedisTaskCluster implements TaskCluster {
    */
   async #readStreams(reader: RedisClientLike, keys: readonly string[], ids: readonly string[]): Promise<XReadReply> {
     try {
-      return await reader.sendCommand<XReadReply>([
-        'XREAD',
-        'COUNT',
-        '1000',
-        'BLOCK',
-        '1000',
-        'STREAMS',
-        ...keys,
-        ...ids,
-      ]);
+      return fromEitherProtocol(
+        await reader.sendCommand<RawXReadReply>([
+          'XREAD',
+          'COUNT',
+          '1000',
+          'BLOCK',
+          '1000',
+          'STREAMS',
+          ...keys,
+          ...ids,
+        ]),
+      );
     } catch (error) {
       if (this.#closed) return null;
       this.#onError(error as Error);
@@ -652,6 +656,11 @@ function deliver(follower: Follower, snapshot: TaskSnapshot): void {
   follower.next = snapshot.seq + 1;
   follower.subscriber.next(snapshot);
   if (isTerminal(snapshot.state)) follower.subscriber.complete();
+}
+
+function fromEitherProtocol(reply: RawXReadReply): XReadReply {
+  if (reply === null || Array.isArray(reply)) return reply;
+  return reply instanceof Map ? [...reply] : Object.entries(reply);
 }
 
 function toRecord(fields: string[]): Record<string, string> {

@@ -217,9 +217,9 @@ export class RedisConnection {
     if (next !== undefined) this.#arm(next.at);
   }
 
-  /** node-redis's `TimeoutError` has no message: say what did not answer, and within what limit. */
+  /** node-redis's `TimeoutError` does not say which call (5.x: no message at all): say what did not answer, and within what limit. */
   #explain(args: readonly string[], error: unknown): unknown {
-    if (!(error instanceof TimeoutError) || error.message !== '') return error;
+    if (!(error instanceof TimeoutError)) return error;
     const what = args[0] === 'EVALSHA' ? `the script ${this.#names.get(args[1] as string) ?? args[1]}` : args[0];
     const explained = new Error(
       `Expected Redis to answer ${what} within the store's timeout of ${this.#timeout} ms, got no answer`,

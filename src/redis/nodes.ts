@@ -21,13 +21,15 @@ export interface ClusterNode {
 export async function readClusterNodes(connection: RedisConnection): Promise<ClusterNode[]> {
   const [ids, leases, time] = await Promise.all([
     connection.call<string[]>(['HKEYS', connection.key('nodes')]),
-    connection.call<string[]>(['ZRANGE', connection.key('leases'), '0', '-1', 'WITHSCORES']),
+    // RESP2 answers member, score, member, …; RESP3 (node-redis 6's default) [member, score] pairs.
+    connection.call<(string | [string, number])[]>(['ZRANGE', connection.key('leases'), '0', '-1', 'WITHSCORES']),
     connection.call<string[]>(['TIME']),
   ]);
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const lapses = new Map<string, number>();
-  for (let index = 0; index + 1 < leases.length; index += 2) {
-    lapses.set(leases[index] as string, Number(leases[index + 1]));
+  const flat = leases.flat();
+  for (let index = 0; index + 1 < flat.length; index += 2) {
+    lapses.set(String(flat[index]), Number(flat[index + 1]));
   }
   const nodes = await Promise.all(
     ids.map(async (id) => {
