@@ -1,4 +1,5 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError, TaskLostError } from '../../src/index.js';
 import type { ClusterEvent, RedisClientLike, RedisStore } from '../../src/redis/index.js';
@@ -89,6 +90,34 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
       (event) => event.kind === 'snapshot' && event.snapshot.seq === 2 && event.snapshot.id === 'y',
     );
     expect(lastY?.kind === 'snapshot' && lastY.snapshot.error).toBeInstanceOf(Error);
+  });
+
+  it('works the same on a client of yours speaking RESP2 as on the store’s own (RESP3, node-redis 6’s default)', async () => {
+    const namespace = freshNamespace();
+    const resp2 = createClient({ url: redis.url, RESP: 2 });
+    resp2.on('error', () => {});
+    await resp2.connect();
+    const old = open(namespace, { client: resp2 as unknown as RedisClientLike });
+    const fresh = open(namespace);
+    await Promise.all([old.cluster.start(), fresh.cluster.start()]);
+    const everything = lastValueFrom(old.cluster.followAll().pipe(take(3), toArray()));
+    await old.load('-');
+    await fresh.insert(snap('a', 0));
+    const followed = lastValueFrom(old.cluster.follow('a', 0).pipe(toArray()));
+    await fresh.save(snap('a', 1));
+    await fresh.save(snap('a', 2, 'complete'));
+    expect((await followed).map((task) => task.seq)).toEqual([0, 1, 2]);
+    expect((await everything).map((event) => event.kind === 'snapshot' && event.snapshot.seq)).toEqual([0, 1, 2]);
+    const nodes = await old.cluster.nodes();
+    expect(nodes.map((node) => node.id).sort()).toEqual([old.cluster.nodeId, fresh.cluster.nodeId].sort());
+    expect(nodes.every((node) => node.alive && node.leaseLeft > 0)).toBe(true);
+    // Commands answer on the reply stream, read with XREAD too.
+    fresh.cluster.onCommand(async (command) => snap(command.id, 3, 'cancelled'));
+    await fresh.insert(snap('b', 0));
+    const answer = await old.cluster.send({ method: 'cancel', id: 'b', args: [] });
+    expect(answer.status === 'answered' && answer.snapshot.state).toBe('cancelled');
+    await old.close();
+    await resp2.close();
   });
 
   it('sends a command to the owner of a task and answers with the snapshot it made', async () => {
