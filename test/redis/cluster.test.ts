@@ -1,5 +1,5 @@
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { createClient } from 'redis';
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError, TaskLostError } from '../../src/index.js';
 import type { ClusterEvent, RedisClientLike, RedisStore } from '../../src/redis/index.js';
