@@ -99,11 +99,23 @@ export class RedisTaskCluster implements TaskCluster {
   #running = false;
   #reader: RedisClientLike | undefined;
   /** The connection reading the event stream, opened with the first `followAll()` reader. */
-  #eventsReader: Promise<RedisClientLike> | undefined;
+  readonly #eventsReader = new LazyConnection(() => this.#connection.duplicate(this.#onError));
   /** Whether the event stream is being read (stops within a second of the last reader leaving). */
   #readingEvents = false;
   /** The connection on the followed tasks' channels, opened with the first `follow()`. */
-  #subscriber: Promise<RedisClientLike> | undefined;
+  readonly #subscriber = new LazyConnection(() =>
+    this.#connection.duplicate(this.#onError).then((client) => {
+      // Ready again after a reconnect, channels resubscribed: what was published meanwhile is
+      // lost to pub/sub, so every follower catches up from its task's history again (also one
+      // whose catch-up read may have come before the drop; seq dedupes a second one).
+      client.on('ready', () => {
+        for (const [followed, followers] of this.#followers) {
+          for (const follower of followers) this.#resync(followed, follower);
+        }
+      });
+      return client;
+    }),
+  );
   readonly #onMessage = (message: string, channel: string): void => this.#message(message, channel);
   #requests = 0;
   #beating = false;
@@ -168,7 +180,7 @@ export class RedisTaskCluster implements TaskCluster {
         set?.delete(follower);
         if (set?.size !== 0) return;
         this.#followers.delete(id);
-        this.#subscriber
+        this.#subscriber.opened
           ?.then((client) => client.unsubscribe(this.#channel(id), this.#onMessage))
           .catch((error: unknown) => this.#onError(error as Error));
       };
@@ -348,9 +360,8 @@ export class RedisTaskCluster implements TaskCluster {
     for (const followers of this.#followers.values()) for (const follower of followers) follower.subscriber.complete();
     for (const reader of this.#everything) reader.subscriber.complete();
     this.#reader?.destroy();
-    for (const client of [this.#subscriber, this.#eventsReader]) {
-      client?.then((opened) => opened.destroy()).catch(() => {});
-    }
+    this.#subscriber.destroy();
+    this.#eventsReader.destroy();
     if (this.#leased) {
       // Let the lease go at once: a closed node runs nothing, so what it owned is lost now.
       await this.#connection.run(leaveNode, [this.nodeId, this.#generation]).catch(() => {});
@@ -392,24 +403,7 @@ export class RedisTaskCluster implements TaskCluster {
   /** Subscribes this process to a task's channel; resolves once Redis confirmed it. */
   async #listen(id: string): Promise<void> {
     await this.start();
-    if (this.#subscriber === undefined) {
-      const opening = this.#connection.duplicate(this.#onError).then((client) => {
-        // Ready again after a reconnect, channels resubscribed: what was published meanwhile is
-        // lost to pub/sub, so every follower catches up from its task's history again (also one
-        // whose catch-up read may have come before the drop; seq dedupes a second one).
-        client.on('ready', () => {
-          for (const [followed, followers] of this.#followers) {
-            for (const follower of followers) this.#resync(followed, follower);
-          }
-        });
-        return client;
-      });
-      this.#subscriber = opening;
-      opening.catch(() => {
-        if (this.#subscriber === opening) this.#subscriber = undefined;
-      });
-    }
-    const client = await this.#subscriber;
+    const client = await this.#subscriber.get();
     if (!client.isOpen) await client.connect();
     if (this.#followers.has(id)) await client.subscribe(this.#channel(id), this.#onMessage);
   }
@@ -440,14 +434,7 @@ export class RedisTaskCluster implements TaskCluster {
       if (!this.#running) await this.start();
       const last = await this.#connection.call<StreamEntry[]>(['XREVRANGE', this.#eventsKey, '+', '-', 'COUNT', '1']);
       this.#lastEvent = last[0]?.[0] ?? '0-0';
-      if (this.#eventsReader === undefined) {
-        const opening = this.#connection.duplicate(this.#onError);
-        this.#eventsReader = opening;
-        opening.catch(() => {
-          if (this.#eventsReader === opening) this.#eventsReader = undefined;
-        });
-      }
-      void this.#readEventsFrom(await this.#eventsReader);
+      void this.#readEventsFrom(await this.#eventsReader.get());
     } catch (error) {
       this.#readingEvents = false;
       throw error;
@@ -648,6 +635,37 @@ export class RedisTaskCluster implements TaskCluster {
       deliver(follower, snapshot);
     }
     if (follower.deleted) follower.subscriber.complete();
+  }
+}
+
+/** A connection of the cluster's own, opened when first needed; a failed open is not kept (the next `get` tries again). */
+class LazyConnection {
+  readonly #open: () => Promise<RedisClientLike>;
+  #opening: Promise<RedisClientLike> | undefined;
+
+  constructor(open: () => Promise<RedisClientLike>) {
+    this.#open = open;
+  }
+
+  /** The connection, opening it if none is open or opening. */
+  get(): Promise<RedisClientLike> {
+    if (this.#opening === undefined) {
+      const opening = this.#open();
+      this.#opening = opening;
+      opening.catch(() => {
+        if (this.#opening === opening) this.#opening = undefined;
+      });
+    }
+    return this.#opening;
+  }
+
+  /** The connection if one is open or opening, without opening one. */
+  get opened(): Promise<RedisClientLike> | undefined {
+    return this.#opening;
+  }
+
+  destroy(): void {
+    this.#opening?.then((client) => client.destroy()).catch(() => {});
   }
 }
 
