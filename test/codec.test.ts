@@ -8,6 +8,7 @@ import {
   TaskTimeoutError,
   TooltaskError,
 } from '../src/index.js';
+import { decodeSnapshot, encodeSnapshot } from '../src/redis/connection.js';
 import { decodeValue, encodeValue } from '../src/redis/index.js';
 import type { TaskSnapshot } from '../src/task.js';
 
@@ -153,5 +154,46 @@ describe('the snapshot codec', () => {
   it('lets a shared reference appear twice (only cycles are refused)', () => {
     const shared = { n: 1 };
     expect(roundTrip({ a: shared, b: shared })).toEqual({ a: { n: 1 }, b: { n: 1 } });
+  });
+});
+
+describe("the Redis store's snapshot encoding (short names, JSON primitives written directly)", () => {
+  const storedRoundTrip = (value: TaskSnapshot): TaskSnapshot => decodeSnapshot(encodeSnapshot(value));
+
+  it('gives back every snapshot the codec would: unset fields, times, value, event, and what JSON loses', () => {
+    const cyclic: Record<string, unknown> = { ok: true };
+    cyclic.self = cyclic;
+    const hostile = Object.defineProperty({ ok: true }, 'boom', {
+      enumerable: true,
+      get() {
+        throw new Error('no');
+      },
+    });
+    const cases: TaskSnapshot[] = [
+      snapshot(),
+      snapshot({ state: 'complete', value: 'complete', result: { n: 1.5, list: [1, 'two', null, true] } }),
+      snapshot({ result: { dates: new Date(5), missing: undefined, tag: { $t: 'u' } } }),
+      snapshot({ result: [1, undefined, 3] as unknown as TaskSnapshot['result'], metadata: { big: 10n } as never }),
+      snapshot({ progress: Number.NaN, message: '"quoted" \u2028 ✓', error: new TaskTimeoutError('a', 5) }),
+      snapshot({ result: cyclic as never, metadata: hostile as never }),
+      snapshot({ value: undefined as never }),
+      snapshot({ updatedAt: 1_764_000_000_000, event: 'xstate.init' }),
+      snapshot({ result: Object.create({ inherited: 1 }) as never }),
+    ];
+    for (const original of cases) {
+      expect(storedRoundTrip(original)).toStrictEqual(roundTrip(original));
+    }
+  });
+
+  it('writes a finished task in about half the bytes of the plain form', () => {
+    const done = snapshot({
+      state: 'complete',
+      value: 'complete',
+      result: { ok: true },
+      metadata: undefined as never,
+      inputRequests: undefined as never,
+      completedAt: 1_764_000_000_009,
+    });
+    expect(encodeSnapshot(done).length).toBeLessThan(encodeValue(done).length / 2);
   });
 });
