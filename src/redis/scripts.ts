@@ -257,14 +257,17 @@ return written
 /**
  * deleteTask: removes a task, its indexes and ownership, and publishes the deletion with the task's
  * last snapshot; its history stays for its grace: a follower still catching up gets every change
- * up to the final one before the end.
- * ARGV: 1 prefix, 2 id, 3 events MAXLEN, 4 grace ms. Returns 1 deleted, 0 there was none.
+ * up to the final one before the end. With an insert token, only the task that insert made, and
+ * only while it is live (undoing an insert whose call failed but may have landed).
+ * ARGV: 1 prefix, 2 id, 3 events MAXLEN, 4 grace ms, 5 insert token or ''. Returns 1 deleted,
+ * 0 there was none (or not that insert's).
  */
 export const deleteTask: LuaScript = script(
   'deleteTask',
   `
 local task = readTask(ARGV[2])
 if not task then return 0 end
+if ARGV[5] ~= '' and redis.call('HGET', P .. 'l:' .. ARGV[2], 'tok') ~= ARGV[5] then return 0 end
 local owner = redis.call('HGET', P .. 'l:' .. ARGV[2], 'own')
 redis.call('DEL', P .. 't:' .. ARGV[2], P .. 'l:' .. ARGV[2])
 unindex(ARGV[2])

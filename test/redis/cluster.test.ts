@@ -92,12 +92,12 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     expect(lastY?.kind === 'snapshot' && lastY.snapshot.error).toBeInstanceOf(Error);
   });
 
-  it('works the same on a client of yours speaking RESP2 as on the store’s own (RESP3, node-redis 6’s default)', async () => {
+  it('works the same on a client of yours speaking RESP3 (node-redis 6’s default) as on the store’s own (RESP2)', async () => {
     const namespace = freshNamespace();
-    const resp2 = createClient({ url: redis.url, RESP: 2 });
-    resp2.on('error', () => {});
-    await resp2.connect();
-    const old = open(namespace, { client: resp2 as unknown as RedisClientLike });
+    const resp3 = createClient({ url: redis.url, RESP: 3 });
+    resp3.on('error', () => {});
+    await resp3.connect();
+    const old = open(namespace, { client: resp3 as unknown as RedisClientLike });
     const fresh = open(namespace);
     await Promise.all([old.cluster.start(), fresh.cluster.start()]);
     const everything = lastValueFrom(old.cluster.followAll().pipe(take(3), toArray()));
@@ -117,7 +117,7 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     const answer = await old.cluster.send({ method: 'cancel', id: 'b', args: [] });
     expect(answer.status === 'answered' && answer.snapshot.state).toBe('cancelled');
     await old.close();
-    await resp2.close();
+    await resp3.close();
   });
 
   it('sends a command to the owner of a task and answers with the snapshot it made', async () => {

@@ -291,6 +291,27 @@ describe.skipIf(!hasRedis())('a Redis restart longer than the lease', () => {
     }
   });
 
+  it('undoes an insert whose call timed out but landed later: no task is left that nobody runs', async () => {
+    const store = redisStore({ url: server.url, namespace: freshNamespace(), timeout: 150, lease: 60_000 });
+    const admin = await client(server.url);
+    try {
+      await store.insert(snap('before', 0));
+      // Sent, and held by Redis past the call's time limit: it runs once the pause ends.
+      await admin.sendCommand(['CLIENT', 'PAUSE', '500', 'ALL']);
+      const failed = await store.insert(snap('late', 0)).catch((error: Error) => error);
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toContain('insertTask');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // The insert ran after the pause, and the undo right after it: the id is free again.
+      await until(async () => (await store.load('late').catch(() => null)) === undefined);
+      expect(await store.insert(snap('late', 0))).toBe(true);
+      expect((await store.loadAll()).map((task) => task.id)).toEqual(['before', 'late']);
+    } finally {
+      await admin.close();
+      await store.close();
+    }
+  });
+
   it('declares no live owner lost: leases start over once Redis is back', async () => {
     const namespace = freshNamespace();
     const owner = redisStore({ url: server.url, namespace, lease: 500, timeout: 300 });
