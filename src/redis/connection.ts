@@ -26,7 +26,7 @@ export interface RedisClientLike {
 }
 
 /** `promise`, or a rejection with `timedOut()` after `ms`. */
-function bounded<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+export function bounded<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(timedOut()), ms);
     promise.then(resolve, reject).finally(() => clearTimeout(timer));

@@ -6,7 +6,7 @@ import type { StorePageQuery, TaskPage } from '../store/store.js';
 import type { TaskSnapshot, TaskState } from '../task.js';
 import { assertDuration, assertOptions, assertState, assertTaskId, describe } from '../validate.js';
 import { RedisTaskCluster } from './cluster.js';
-import { decodeRecord, encodeSnapshot, type RedisClientLike, RedisConnection } from './connection.js';
+import { bounded, decodeRecord, encodeSnapshot, type RedisClientLike, RedisConnection } from './connection.js';
 import { deleteTask, insertTask, pageTasks, SCRIPTS, type StreamLimits, saveTask, sweepExpired } from './scripts.js';
 
 /** Options of {@link redisStore}. */
@@ -75,6 +75,9 @@ export class RedisStore implements ClusterStore {
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #inserts = 0;
   readonly #onError: (error: Error) => void;
+  readonly #timeout: number;
+  /** Undos of failed inserts not run yet, by id: a new insert of the id goes after its undo. */
+  readonly #undoing = new Map<string, Promise<void>>();
   #closed = false;
   #sweeping = false;
 
@@ -107,6 +110,7 @@ export class RedisStore implements ClusterStore {
     }
     const onError = options.onError ?? (() => {});
     this.#onError = onError;
+    this.#timeout = timeout;
     let client = options.client;
     const owned = client === undefined;
     if (client === undefined) {
@@ -170,6 +174,19 @@ export class RedisStore implements ClusterStore {
     assertTaskId(task.id);
     // A token per insert: a retry of this very insert after a lost reply is not "exists".
     const token = `${this.cluster.nodeId}:${++this.#inserts}`;
+    const undoing = this.#undoing.get(task.id);
+    if (undoing !== undefined) {
+      // An earlier insert of this id failed and may yet land: this one goes after its undo.
+      await bounded(
+        undoing,
+        this.#timeout,
+        () =>
+          new DOMException(
+            `Expected the undo of an earlier failed insert of \`${task.id}\` within ${this.#timeout} ms, got none (Redis unreachable?)`,
+            'TimeoutError',
+          ),
+      );
+    }
     for (let attempt = 0; ; attempt++) {
       const generation = this.cluster.generation;
       const call = this.#connection.run<number>(insertTask, [
@@ -184,7 +201,7 @@ export class RedisStore implements ClusterStore {
         ...this.#streams(),
       ]);
       const inserted = await call.catch((error: unknown) => {
-        this.#undoInsert(task.id, token, 0);
+        this.#undo(task.id, token);
         throw error;
       });
       if (inserted !== -2 || attempt === 1) return inserted === 1;
@@ -198,14 +215,24 @@ export class RedisStore implements ClusterStore {
    * so no actor runs that task: it is deleted, if it is there and that insert's (its token), by a
    * call on the same connection, which Redis runs after the insert. Tried again until it runs.
    */
-  #undoInsert(id: string, token: string, attempt: number): void {
-    this.#connection
-      .run<number>(deleteTask, [id, this.#limits.events, this.#limits.grace, token])
-      .catch((error: unknown) => {
-        if (this.#closed) return;
-        this.#onError(error as Error);
-        setTimeout(() => this.#undoInsert(id, token, attempt + 1), Math.min(50 * 2 ** attempt, 2000)).unref();
-      });
+  #undo(id: string, token: string): void {
+    const undone = new Promise<void>((resolve) => {
+      const attempt = (tries: number): void => {
+        this.#connection.run<number>(deleteTask, [id, this.#limits.events, this.#limits.grace, token]).then(
+          () => resolve(),
+          (error: unknown) => {
+            if (this.#closed) return resolve();
+            this.#onError(error as Error);
+            setTimeout(() => attempt(tries + 1), Math.min(50 * 2 ** tries, 2000)).unref();
+          },
+        );
+      };
+      attempt(0);
+    });
+    this.#undoing.set(id, undone);
+    undone.then(() => {
+      if (this.#undoing.get(id) === undone) this.#undoing.delete(id);
+    });
   }
 
   /**

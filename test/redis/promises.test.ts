@@ -15,7 +15,7 @@ import {
   StoreError,
   TaskLostError,
 } from '../../src/index.js';
-import { type ChangesMissedError, type LeaseLoss, redisStore } from '../../src/redis/index.js';
+import { type ChangesMissedError, type LeaseLoss, type RedisStore, redisStore } from '../../src/redis/index.js';
 import type { TaskSnapshot } from '../../src/task.js';
 import { client, freshNamespace, managersForTests, reapNow, redisForTests, snap, until } from './fixtures.js';
 import { hasRedis, type RedisServer, startRedis } from './server.js';
@@ -261,13 +261,23 @@ describe.skipIf(!hasRedis())('a Redis restart longer than the lease', () => {
     }
   });
 
-  it('times out every call under way when a connected Redis stops answering, and goes on once it answers', async () => {
+  /** A store with a 150 ms time limit and an admin client to pause Redis with, both closed after `test`. */
+  const withPausable = async (test: (store: RedisStore, pause: (ms: number) => Promise<unknown>) => Promise<void>) => {
     const store = redisStore({ url: server.url, namespace: freshNamespace(), timeout: 150, lease: 60_000 });
     const admin = await client(server.url);
     try {
+      // Connected, but every client's commands wait: CLIENT PAUSE holds them.
+      await test(store, (ms) => admin.sendCommand(['CLIENT', 'PAUSE', String(ms), 'ALL']));
+    } finally {
+      await admin.close();
+      await store.close();
+    }
+  };
+
+  it('times out every call under way when a connected Redis stops answering, and goes on once it answers', async () => {
+    await withPausable(async (store, pause) => {
       await store.insert(snap('a', 0));
-      // Connected, but every client's commands wait: CLIENT PAUSE holds them for 600 ms.
-      await admin.sendCommand(['CLIENT', 'PAUSE', '600', 'ALL']);
+      await pause(600);
       const started = Date.now();
       const calls = await Promise.all(
         ['a', 'b', 'c'].map((id) =>
@@ -285,19 +295,14 @@ describe.skipIf(!hasRedis())('a Redis restart longer than the lease', () => {
         ),
       );
       await until(async () => (await store.load('a').catch(() => undefined))?.seq === 0);
-    } finally {
-      await admin.close();
-      await store.close();
-    }
+    });
   });
 
   it('undoes an insert whose call timed out but landed later: no task is left that nobody runs', async () => {
-    const store = redisStore({ url: server.url, namespace: freshNamespace(), timeout: 150, lease: 60_000 });
-    const admin = await client(server.url);
-    try {
+    await withPausable(async (store, pause) => {
       await store.insert(snap('before', 0));
       // Sent, and held by Redis past the call's time limit: it runs once the pause ends.
-      await admin.sendCommand(['CLIENT', 'PAUSE', '500', 'ALL']);
+      await pause(500);
       const failed = await store.insert(snap('late', 0)).catch((error: Error) => error);
       expect(failed).toBeInstanceOf(Error);
       expect((failed as Error).message).toContain('insertTask');
@@ -306,10 +311,7 @@ describe.skipIf(!hasRedis())('a Redis restart longer than the lease', () => {
       await until(async () => (await store.load('late').catch(() => null)) === undefined);
       expect(await store.insert(snap('late', 0))).toBe(true);
       expect((await store.loadAll()).map((task) => task.id)).toEqual(['before', 'late']);
-    } finally {
-      await admin.close();
-      await store.close();
-    }
+    });
   });
 
   it('declares no live owner lost: leases start over once Redis is back', async () => {
