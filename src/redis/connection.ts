@@ -5,7 +5,7 @@ import type { TaskSnapshot } from '../task.js';
 import type { LuaScript } from './scripts.js';
 
 /**
- * The part of a node-redis v5 client (`createClient()` from `redis`) the store uses. Any client
+ * The part of a node-redis 6.2+ client (`createClient()` from `redis`) the store uses. Any client
  * you pass in is used as it is: the store connects it if it is closed, and leaves it open on `close()`.
  */
 export interface RedisClientLike {

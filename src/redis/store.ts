@@ -15,7 +15,7 @@ export interface RedisStoreOptions {
   readonly url?: string;
   /** Keys start with `tooltask:{namespace}:`; managers sharing a namespace share their tasks. Default `'tooltask'`. */
   readonly namespace?: string;
-  /** A node-redis v5 client to use instead of one from `url` (connected if closed, never closed by the store). */
+  /** A node-redis client (6.2 or later, RESP2 or RESP3) to use instead of one from `url` (connected if closed, never closed by the store). */
   readonly client?: RedisClientLike;
   /** This process's id in the cluster. Default: host, pid and a random part. Give a fixed one to reap what a previous life of this process owned at once on `start()`. */
   readonly nodeId?: string;
