@@ -338,7 +338,7 @@ async function countingClient(url: string): Promise<{ client: RedisClientLike; i
     child.sendCommand = async <T>(args: readonly string[], options?: { timeout?: number }): Promise<T> => {
       const reply = await send<T>(args, options);
       if (args[0] === 'XREAD' && reply !== null && typeof reply === 'object') {
-        // RESP2 (node-redis 5) answers [key, entries] pairs; RESP3 (6) an object by key.
+        // RESP2 answers [key, entries] pairs; RESP3 an object by key.
         const streams = Array.isArray(reply) ? reply : Object.entries(reply);
         for (const [, entries] of streams as [string, [string, string[]][]][]) {
           for (const [, fields] of entries) ids.add(fields[fields.indexOf('id') + 1] as string);
