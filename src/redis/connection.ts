@@ -164,7 +164,7 @@ export class RedisConnection {
     this.#reopening ??= bounded(
       this.client.connect().then(() => {}),
       this.#timeout,
-      () => new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError'),
+      () => this.#noConnection(),
     ).finally(() => {
       this.#reopening = undefined;
     });
@@ -231,15 +231,15 @@ export class RedisConnection {
     return explained;
   }
 
+  #noConnection(): Error {
+    return new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError');
+  }
+
   /** Readiness, or a TimeoutError after the time limit while not ready (connect() waits for Redis forever). */
   #gate(): Promise<void> {
     const ready = this.#whenReady();
     if (this.#prepared) return ready;
-    return bounded(
-      ready,
-      this.#timeout,
-      () => new DOMException(`Expected Redis to answer within ${this.#timeout} ms, got no connection`, 'TimeoutError'),
-    );
+    return bounded(ready, this.#timeout, () => this.#noConnection());
   }
 
   #whenReady(): Promise<void> {

@@ -118,7 +118,7 @@ export class RedisStore implements ClusterStore {
       // socket timeout (a connect that took over 5 s on a starved machine), which left the client
       // closed and every later call failing with "The client is closed".
       const socket = {
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) + Math.random() * 200,
+        reconnectStrategy: (retries: number) => backoff(retries) + Math.random() * 200,
       };
       // RESP2: node-redis 6 speaks RESP3 by default, which cost ~10% more CPU per task here
       // (create + complete, median of 8 alternating runs: 410 against 370 µs). A client of yours
@@ -216,19 +216,18 @@ export class RedisStore implements ClusterStore {
    * call on the same connection, which Redis runs after the insert. Tried again until it runs.
    */
   #undo(id: string, token: string): void {
-    const undone = new Promise<void>((resolve) => {
-      const attempt = (tries: number): void => {
-        this.#connection.run<number>(deleteTask, [id, this.#limits.events, this.#limits.grace, token]).then(
-          () => resolve(),
-          (error: unknown) => {
-            if (this.#closed) return resolve();
-            this.#onError(error as Error);
-            setTimeout(() => attempt(tries + 1), Math.min(50 * 2 ** tries, 2000)).unref();
-          },
-        );
-      };
-      attempt(0);
-    });
+    const undone = (async () => {
+      for (let tries = 0; !this.#closed; tries++) {
+        try {
+          await this.#connection.run<number>(deleteTask, [id, this.#limits.events, this.#limits.grace, token]);
+          return;
+        } catch (error) {
+          if (this.#closed) return;
+          this.#onError(error as Error);
+          await new Promise((resolve) => setTimeout(resolve, backoff(tries)).unref());
+        }
+      }
+    })();
     this.#undoing.set(id, undone);
     undone.then(() => {
       if (this.#undoing.get(id) === undone) this.#undoing.delete(id);
@@ -415,6 +414,11 @@ const SWEEP_BATCH = '50';
 
 /** Most stale index entries (of expired tasks) one page drops on its way: a page never does unbounded work. */
 const PAGE_CLEANUP = '100';
+
+/** How long to wait before try `tries + 1` (from 0): 50 ms, doubling, at most 2 s. */
+function backoff(tries: number): number {
+  return Math.min(50 * 2 ** tries, 2000);
+}
 
 function ttlOf(task: TaskSnapshot): string {
   return task.ttl === undefined || !Number.isFinite(task.ttl) ? '' : String(Math.max(1, Math.round(task.ttl)));
