@@ -402,7 +402,8 @@ return reaped
 /**
  * beat: renews a node's lease and reaps the nodes whose lease lapsed, in one step per heartbeat.
  * A silence of every node longer than a lease (Redis was down, or restarted: its clock jumped) is
- * an outage, not a death: every lease gets a fresh one and nobody is reaped on that beat.
+ * an outage, not a death: every lease still held gets a fresh one, and on that beat only the
+ * nodes that left (`leaveNode`, score 0) are reaped.
  * ARGV: 1 prefix, 2 node, 3 its generation, 4 lease ms, 5 '1' to reap, 6 budget,
  *       7 history length, 8 events MAXLEN, 9 grace ms.
  * Returns {1 renewed or 0 (the generation was reaped: take a new lease), reaped ids…}.
@@ -416,7 +417,8 @@ local last = tonumber(redis.call('GET', P .. 'clock') or '')
 local outage = last ~= nil and t - last > lease
 redis.call('SET', P .. 'clock', t)
 if outage then
-  local all = redis.call('ZRANGE', P .. 'leases', 0, -1)
+  -- Every lease still held gets a fresh one; a node that left (score 0) stays gone.
+  local all = redis.call('ZRANGEBYSCORE', P .. 'leases', '(0', '+inf')
   for _, node in ipairs(all) do redis.call('ZADD', P .. 'leases', 'GT', t + lease, node) end
 end
 local held = 0
@@ -427,7 +429,8 @@ if not fenced(ARGV[2], ARGV[3]) then
   held = 1
 end
 local out = { held }
-if ARGV[5] == '1' and not outage then
+if ARGV[5] == '1' then
+  -- After an outage only the nodes that left are due: every other lease was just renewed.
   local budget = tonumber(ARGV[6])
   local reaped = {}
   for _, node in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', t, 'LIMIT', 0, 10)) do

@@ -262,6 +262,23 @@ describe.skipIf(!hasRedis())('the Redis cluster primitives, several connections,
     expect((await owner.load('a'))?.state).toBe('failed');
   });
 
+  it('reaps a node that left even on the first beat after a silence longer than the lease', async () => {
+    // CI found this: a reaper stalled past the lease saw an outage, renewed every lease, the left
+    // node's too, and reaped nothing, so the left node's tasks stayed live a lease longer.
+    const namespace = freshNamespace();
+    const owner = open(namespace, { nodeId: 'n1' });
+    await owner.insert(snap('a', 0));
+    await owner.cluster.close();
+    // A lease long enough that the reaper's own heartbeat does not beat during the test.
+    const reaper = open(namespace, { lease: 60_000 });
+    await reaper.load('-');
+    const admin = await client(redis.url);
+    await admin.sendCommand(['SET', `tooltask:{${namespace}}:clock`, '1']);
+    await admin.close();
+    expect(await reaper.cluster.reapLost()).toEqual(['a']);
+    expect((await reaper.load('a'))?.state).toBe('failed');
+  });
+
   it('reads only the changes of the tasks it follows, and the namespace’s stream only while followAll has a reader', async () => {
     const namespace = freshNamespace();
     const writer = open(namespace);
