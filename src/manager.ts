@@ -16,7 +16,7 @@ import type { TaskActorRef, TaskEvent } from '../machines/taskMachine.js';
 import type { Clock } from './clock.js';
 import { InvalidTransitionError, ManagerDisposedError, type StoreError, TaskNotFoundError } from './errors.js';
 import { randomId } from './id.js';
-import { abortable } from './manager/abortable.js';
+import { abortable, type Settle } from './manager/abortable.js';
 import {
   answersOf,
   createSettings,
@@ -178,6 +178,7 @@ export class TaskManager {
     this.changes$ = this.#delivery.changes$;
     this.deletions$ = this.#delivery.deletions$;
     this.errors$ = this.#reads.errors$;
+    stores.set(this, (id, seq) => this.#writer.stored(id, seq));
   }
 
   /** The registry actor, which owns every live task actor: for inspection and `@xstate/react`. */
@@ -417,8 +418,11 @@ export class TaskManager {
   }
 
   /**
-   * Resolves with the task's final snapshot once it ends: complete, failed or cancelled alike
-   * (failure is data). Rejects only for an unknown id, or when `signal` aborts.
+   * Resolves with the task's final snapshot once it ends and the store holds that snapshot:
+   * complete, failed or cancelled alike (failure is data). So what you hand on is what any process
+   * sharing the store reads. Rejects for an unknown id, when `signal` aborts, or with `StoreError`
+   * when the store did not take the final snapshot within `storeTimeout` (the task ended all the
+   * same; the write is retried, and a later `wait` resolves once it lands).
    *
    * @example
    * ```ts
@@ -432,14 +436,22 @@ export class TaskManager {
     const signal = signalOption(options);
     signal?.throwIfAborted();
     return abortable<TaskSnapshot>(this.#signals, signal, (done) => {
+      const ended: Settle<TaskSnapshot> = { ...done, resolve: (snapshot) => this.#stored(snapshot, done) };
       const task = this.#live.record(id);
-      if (task === undefined) return this.#remote.waitFor(id, done);
+      if (task === undefined) return this.#remote.waitFor(id, ended);
       const listener: Listener = (snapshot) => {
-        if (isTerminal(snapshot.state)) done.resolve(snapshot);
+        if (isTerminal(snapshot.state)) ended.resolve(snapshot);
       };
       this.#delivery.listen(task, listener);
       return () => task.listeners?.delete(listener);
     });
+  }
+
+  /** Settles `done` with `snapshot` once the store holds it (at once for a store that answers at once). */
+  #stored(snapshot: TaskSnapshot, done: Settle<TaskSnapshot>): void {
+    const written = this.#writer.stored(snapshot.id, snapshot.seq);
+    if (written === undefined) done.resolve(snapshot);
+    else written.then(() => done.resolve(snapshot), done.reject);
   }
 
   /**
@@ -542,6 +554,17 @@ export class TaskManager {
  * await tasks.dispose();
  * ```
  */
+/** Each manager's `durable(id, seq)`: for the protocol adapters of this package, not exported from it. */
+const stores = new WeakMap<TaskManager, (id: string, seq: number) => Promise<void> | undefined>();
+
+/**
+ * Settles once `manager`'s store holds task `id` at `seq` or newer (at once when it does, or for a
+ * manager this package did not make); rejects with `StoreError` when that write failed.
+ */
+export function storedIn(manager: TaskManager, id: string, seq: number): Promise<void> | undefined {
+  return stores.get(manager)?.(id, seq);
+}
+
 export function createTaskManager(options?: TaskManagerOptions): TaskManager {
   return new TaskManager(options);
 }

@@ -129,6 +129,45 @@ describe('a store that answers late, in random order', () => {
     await tasks.dispose();
   });
 
+  it('resolves wait() once the store holds the final snapshot: what it hands on is what the store reads', async () => {
+    // A2A over Redis found this: A answered COMPLETED while B, reading the store, still said WORKING.
+    const store = new FaultStore({ latency: (operation) => (operation === 'save' ? 40 : undefined) });
+    const tasks = createTaskManager({ store });
+    for (const work of [async () => 'done', async () => Promise.reject(new Error('no'))]) {
+      const { id } = await tasks.run(work);
+      const done = await tasks.wait(id);
+      expect(store.inner.load(id)).toEqual(done);
+      // Already ended, its final save still under way: the same.
+      const { id: next } = await tasks.run(work);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(tasks.peek(next)?.seq).toBeGreaterThan(store.inner.load(next)?.seq ?? -1);
+      const ended = await tasks.wait(next);
+      expect(store.inner.load(next)).toEqual(ended);
+    }
+    await tasks.dispose();
+  });
+
+  it('rejects wait() with StoreError when the store does not take the final snapshot; a later wait() resolves once it lands', async () => {
+    const broken = switchable('save', 'reject');
+    broken.state.broken = false;
+    const store = new FaultStore({ fault: broken.fault });
+    const tasks = createTaskManager({ store });
+    let finish: () => void = () => {};
+    const { id } = await tasks.run(() => new Promise<string>((resolve) => (finish = () => resolve('done'))));
+    broken.state.broken = true;
+    const waited = tasks.wait(id).catch((caught: unknown) => caught);
+    finish();
+    const error = await waited;
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ operation: 'save', taskId: id });
+    // The task ended all the same; the store takes it once it works again.
+    expect(tasks.peek(id)?.state).toBe('complete');
+    broken.state.broken = false;
+    expect((await tasks.wait(id)).state).toBe('complete');
+    expect(store.inner.load(id)?.state).toBe('complete');
+    await tasks.dispose();
+  });
+
   it('writes each task in seq order and ends with its latest snapshot, across 200 busy tasks', async () => {
     const store = new FaultStore({ latency: randomLatency(3) });
     const tasks = createTaskManager({ store });

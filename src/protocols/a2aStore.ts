@@ -2,7 +2,7 @@ import { type ListTasksRequest, type ListTasksResponse, Role, type Task, TaskSta
 import { RequestMalformedError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import type { OwnerResolver, ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
 import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
-import type { TaskManager } from '../manager.js';
+import { storedIn, type TaskManager } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
 import { openToken, pageByUpdate, tokenAfter } from './a2aList.js';
@@ -139,8 +139,13 @@ export class A2ATaskStore implements TaskStore {
       }
       views.set(id, structuredClone(task.status));
     }
-    if (isTerminal(snapshot.state)) return;
     const state = task.status?.state ?? TaskState.TASK_STATE_SUBMITTED;
+    if (run && isStop(state) && (isTerminal(snapshot.state) || snapshot.awaiting !== undefined)) {
+      // The SDK answers the client once this returns: make it what every agent sharing the store
+      // reads, so the next call may go to any of them (behind a load balancer).
+      await storedIn(this.#manager, id, snapshot.seq);
+    }
+    if (isTerminal(snapshot.state)) return;
     if (run && !isEnding(state)) return;
     const applied = await this.#apply(snapshot, task);
     if (!run && toA2AState(applied.state, applied.error, applied.awaiting) === state) {
@@ -260,6 +265,16 @@ export class A2ATaskStore implements TaskStore {
 }
 
 /** An ending the SDK itself decides for a task (CancelTask without a live executor, a failed stream). */
+/** Whether a blocking `SendMessage` answers at this state: the task ended, or waits for its client. */
+function isStop(state: TaskState): boolean {
+  return (
+    isEnding(state) ||
+    state === TaskState.TASK_STATE_COMPLETED ||
+    state === TaskState.TASK_STATE_INPUT_REQUIRED ||
+    state === TaskState.TASK_STATE_AUTH_REQUIRED
+  );
+}
+
 function isEnding(state: TaskState): boolean {
   return (
     state === TaskState.TASK_STATE_CANCELED ||

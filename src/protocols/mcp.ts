@@ -22,7 +22,7 @@ import {
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
-import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
+import { storedIn, type TaskManager, type TaskWork, type WorkContext } from '../manager.js';
 import { isTerminal, type TaskAwaiting, type TaskInputRequest, type TaskSnapshot, type TaskState } from '../task.js';
 import { assertDuration, describe, MAX_TASK_ID_LENGTH } from '../validate.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
@@ -315,6 +315,8 @@ export class McpTaskStore implements TaskStore {
     const snapshot = isTerminal(found.state)
       ? found
       : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
+    // Answered once the store holds it, as `wait` does: any instance sharing the store reads the same.
+    if (snapshot === found) await storedIn(this.#manager, taskId, found.seq);
     switch (snapshot.state) {
       case 'complete':
         return isToolTask(snapshot) ? (toToolResult(snapshot.result) as Result) : (snapshot.result as Result);

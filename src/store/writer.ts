@@ -29,6 +29,8 @@ interface Waiter {
   readonly seq: number;
   readonly resolve: () => void;
   readonly reject: (error: StoreError) => void;
+  /** A reader (`wait`): waits through failed attempts for the retry, up to the store timeout. */
+  readonly patient?: boolean;
 }
 
 /** One task whose writes the store has not all acknowledged. */
@@ -158,6 +160,26 @@ export class StoreWriter {
       acked,
       this.#options,
       () => new StoreError('save', { taskId: id, seq, attempt: chain.attempt + 1 }, this.#timeoutError()),
+    );
+  }
+
+  /**
+   * Settles once the store holds the task at `seq` or newer, through the writer's retries: for a
+   * reader that hands the snapshot on (`wait`). Rejects with `StoreError` only once the store
+   * timeout passes without that: the last failure, else the timeout.
+   */
+  stored(id: string, seq: number): Promise<void> | undefined {
+    const chain = this.#chains.get(id);
+    if (chain === undefined || chain.acked >= seq) return undefined;
+    const acked = new Promise<void>((resolve, reject) => {
+      if (chain.waiters === undefined) chain.waiters = [];
+      chain.waiters.push({ seq, resolve, reject, patient: true });
+    });
+    return bounded(
+      acked,
+      this.#options,
+      () =>
+        chain.lastError ?? new StoreError('save', { taskId: id, seq, attempt: chain.attempt }, this.#timeoutError()),
     );
   }
 
@@ -338,10 +360,11 @@ export class StoreWriter {
     const refused = cause instanceof TaskLostError;
     const waiters = chain.waiters;
     if (waiters !== undefined) {
-      chain.waiters = refused ? undefined : waiters.filter((waiter) => waiter.seq > seq);
+      const fails = (waiter: Waiter) => waiter.seq <= seq && waiter.patient !== true;
+      chain.waiters = refused ? undefined : waiters.filter((waiter) => !fails(waiter));
       for (const waiter of waiters) {
         if (refused) waiter.resolve();
-        else if (waiter.seq <= seq) waiter.reject(error);
+        else if (fails(waiter)) waiter.reject(error);
       }
     }
     if (refused) {
@@ -428,6 +451,13 @@ export class StoreWriter {
 
   #forget(chain: Chain): void {
     if (this.#chains.get(chain.id) === chain) this.#chains.delete(chain.id);
+    // Closed with the write still failing: nothing will land any more.
+    for (const waiter of chain.waiters ?? []) {
+      waiter.reject(
+        chain.lastError ?? new StoreError('save', { taskId: chain.id, seq: waiter.seq }, this.#closedError()),
+      );
+    }
+    chain.waiters = undefined;
     if (this.#drained !== undefined && ![...this.#chains.values()].some((other) => other.writing !== undefined)) {
       const drained = this.#drained;
       this.#drained = undefined;
@@ -439,6 +469,10 @@ export class StoreWriter {
     const error = cause instanceof StoreError ? cause : new StoreError(operation, { taskId, seq, attempt }, cause);
     this.#options.onError(error);
     return error;
+  }
+
+  #closedError(): Error {
+    return new Error('the manager was disposed before the store took it');
   }
 
   #timeoutError(): Error {
