@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
@@ -6,6 +7,7 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { searchForWorkspaceRoot } from 'vite';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { WaitersFirst } from './test/setup/sequencer.js';
 import { browserProblem, chromiumArgs, chromiumPath, skippedBanner } from './vitest.browser.js';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -34,6 +36,8 @@ function browser(name: string) {
       },
     }),
     instances: [{ browser: 'chromium' as const, name }],
+    // One page at a time, as vitest's default gives on two cores, whatever `maxWorkers` says below.
+    fileParallelism: false,
   };
 }
 
@@ -84,5 +88,12 @@ const browserTests: TestProjectInlineConfiguration = {
 };
 
 export default defineConfig({
-  test: { projects: problem === undefined ? [node, stories, browserTests] : [node] },
+  test: {
+    projects: problem === undefined ? [node, stories, browserTests] : [node],
+    // Vitest's default is a worker per core but one; `memory.test.ts` holds a worker for minutes
+    // while its own child process does the work, so the node tests get one more, and the sequencer
+    // starts that file first: the rest runs beside it (test stage 556-661 s on two cores before).
+    maxWorkers: Math.max(availableParallelism(), 2),
+    sequence: { sequencer: WaitersFirst },
+  },
 });

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./fixtures/churn.ts', import.meta.url));
-// The figure: a million tasks, about 100 s in a child process of its own, in parallel with
-// the other test files.
+// The figure: a million tasks, in a child process of its own: 320 s alone on this project's
+// two-core CI machine. The sequencer starts this file first, on a worker of its own, and the child
+// runs at a lower priority, so the rest of the suite runs beside it at full speed and the child
+// takes what CPU is left.
 const TASKS = 1_000_000;
 /** The bound. Measured growth is about 70 KB; a leak of 21 B per task would exceed it. */
 const BOUND = 20 * 1024 * 1024;
@@ -17,8 +18,11 @@ describe('memory', () => {
     // shares the heap being measured. A larger young generation only makes the churn's many
     // scavenges cheaper (14% faster measured at 200k tasks); the growth is read after full GCs.
     const args = ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', fixture, String(TASKS)];
-    const { stdout } = await run(process.execPath, args, {
-      maxBuffer: 1024 * 1024,
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = execFile(process.execPath, args, { maxBuffer: 1024 * 1024 }, (error, out) =>
+        error === null ? resolve(out) : reject(error),
+      );
+      if (child.pid !== undefined) setPriority(child.pid, 10);
     });
     const { count, growth, left } = JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
       count: number;
@@ -28,5 +32,5 @@ describe('memory', () => {
     expect(count).toBe(TASKS);
     expect(left).toBe(0);
     expect(growth).toBeLessThan(BOUND);
-  }, 600_000);
+  }, 900_000);
 });
