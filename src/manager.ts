@@ -537,6 +537,18 @@ export class TaskManager {
   }
 }
 
+/** Each manager's writer's `stored(id, seq)`: for this package's protocol adapters, not exported from it. */
+const stores = new WeakMap<TaskManager, (id: string, seq: number) => Promise<void> | undefined>();
+
+/**
+ * Settles once `manager`'s store holds task `id` at `seq` or newer (at once when it does, or for a
+ * manager this package did not make), as `wait` does: through the writer's retries, rejecting with
+ * `StoreError` once `storeTimeout` passes without it.
+ */
+export function storedIn(manager: TaskManager, id: string, seq: number): Promise<void> | undefined {
+  return stores.get(manager)?.(id, seq);
+}
+
 /**
  * Creates a task manager over the embedded in-memory store (or the `store` you pass).
  *
@@ -554,17 +566,6 @@ export class TaskManager {
  * await tasks.dispose();
  * ```
  */
-/** Each manager's `durable(id, seq)`: for the protocol adapters of this package, not exported from it. */
-const stores = new WeakMap<TaskManager, (id: string, seq: number) => Promise<void> | undefined>();
-
-/**
- * Settles once `manager`'s store holds task `id` at `seq` or newer (at once when it does, or for a
- * manager this package did not make); rejects with `StoreError` when that write failed.
- */
-export function storedIn(manager: TaskManager, id: string, seq: number): Promise<void> | undefined {
-  return stores.get(manager)?.(id, seq);
-}
-
 export function createTaskManager(options?: TaskManagerOptions): TaskManager {
   return new TaskManager(options);
 }

@@ -264,7 +264,6 @@ export class A2ATaskStore implements TaskStore {
   }
 }
 
-/** An ending the SDK itself decides for a task (CancelTask without a live executor, a failed stream). */
 /** Whether a blocking `SendMessage` answers at this state: the task ended, or waits for its client. */
 function isStop(state: TaskState): boolean {
   return (
@@ -275,6 +274,7 @@ function isStop(state: TaskState): boolean {
   );
 }
 
+/** An ending the SDK itself decides for a task (CancelTask without a live executor, a failed stream). */
 function isEnding(state: TaskState): boolean {
   return (
     state === TaskState.TASK_STATE_CANCELED ||
