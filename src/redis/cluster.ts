@@ -118,7 +118,8 @@ export class RedisTaskCluster implements TaskCluster {
   );
   readonly #onMessage = (message: string, channel: string): void => this.#message(message, channel);
   #requests = 0;
-  #beating = false;
+  /** The heartbeat's renewal under way, if one is: `close` lets it land before the lease goes. */
+  #beating: Promise<void> | undefined;
   #leased = false;
   #closed = false;
   /** This node's lease generation: every write carries it, and Redis refuses it once it was reaped. */
@@ -284,13 +285,15 @@ export class RedisTaskCluster implements TaskCluster {
    * lets the others renew first.
    */
   heartbeat(): void {
-    if (!this.#leased || this.#closed || this.#beating) return;
-    this.#beating = true;
+    if (!this.#leased || this.#closed || this.#beating !== undefined) return;
     const connected = Date.now() - this.#lastBeat < this.#leaseMs / 2;
-    this.#beatOnce(connected)
-      .catch((error: unknown) => this.#onError(error as Error))
+    this.#beating = this.#beatOnce(connected)
+      .then(
+        () => {},
+        (error: unknown) => this.#onError(error as Error),
+      )
       .finally(() => {
-        this.#beating = false;
+        this.#beating = undefined;
       });
   }
 
@@ -363,6 +366,8 @@ export class RedisTaskCluster implements TaskCluster {
     this.#subscriber.destroy();
     this.#eventsReader.destroy();
     if (this.#leased) {
+      // A renewal (or a new lease) still under way would land after the lease went and renew it.
+      await Promise.all([this.#beating, this.#relapsing?.catch(() => {})]);
       // Let the lease go at once: a closed node runs nothing, so what it owned is lost now.
       await this.#connection.run(leaveNode, [this.nodeId, this.#generation]).catch(() => {});
     }
