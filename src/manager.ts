@@ -447,11 +447,21 @@ export class TaskManager {
     });
   }
 
-  /** Settles `done` with `snapshot` once the store holds it (at once for a store that answers at once). */
+  /**
+   * Settles `done` with `snapshot` once the store holds it (at once for a store that answers at
+   * once); with the store's own final snapshot when it refused the write, having ended the task as
+   * lost while this process was cut off.
+   */
   #stored(snapshot: TaskSnapshot, done: Settle<TaskSnapshot>): void {
     const written = this.#writer.stored(snapshot.id, snapshot.seq);
-    if (written === undefined) done.resolve(snapshot);
-    else written.then(() => done.resolve(snapshot), done.reject);
+    if (written === undefined) {
+      done.resolve(snapshot);
+      return;
+    }
+    written.then((outcome) => {
+      if (outcome === 'stored') done.resolve(snapshot);
+      else this.#reads.find(snapshot.id).then(done.resolve, done.reject);
+    }, done.reject);
   }
 
   /**
@@ -538,14 +548,15 @@ export class TaskManager {
 }
 
 /** Each manager's writer's `stored(id, seq)`: for this package's protocol adapters, not exported from it. */
-const stores = new WeakMap<TaskManager, (id: string, seq: number) => Promise<void> | undefined>();
+const stores = new WeakMap<TaskManager, (id: string, seq: number) => Promise<'stored' | 'refused'> | undefined>();
 
 /**
  * Settles once `manager`'s store holds task `id` at `seq` or newer (at once when it does, or for a
  * manager this package did not make), as `wait` does: through the writer's retries, rejecting with
- * `StoreError` once `storeTimeout` passes without it.
+ * `StoreError` once `storeTimeout` passes without it. `'refused'`: the store ended the task itself
+ * (lost), and its snapshot is the truth.
  */
-export function storedIn(manager: TaskManager, id: string, seq: number): Promise<void> | undefined {
+export function storedIn(manager: TaskManager, id: string, seq: number): Promise<'stored' | 'refused'> | undefined {
   return stores.get(manager)?.(id, seq);
 }
 

@@ -312,11 +312,13 @@ export class McpTaskStore implements TaskStore {
     options: { readonly sessionId?: string | undefined; readonly signal?: AbortSignal | undefined } = {},
   ): Promise<Result> {
     const found = await this.#visible(taskId, options.sessionId);
-    const snapshot = isTerminal(found.state)
+    let snapshot = isTerminal(found.state)
       ? found
       : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
     // Answered once the store holds it, as `wait` does: any instance sharing the store reads the same.
-    if (snapshot === found) await storedIn(this.#manager, taskId, found.seq);
+    if (snapshot === found && (await storedIn(this.#manager, taskId, found.seq)) === 'refused') {
+      snapshot = await this.#manager.get(taskId);
+    }
     switch (snapshot.state) {
       case 'complete':
         return isToolTask(snapshot) ? (toToolResult(snapshot.result) as Result) : (snapshot.result as Result);

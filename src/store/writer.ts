@@ -47,6 +47,8 @@ interface Chain {
   /** The highest `seq` whose write failed with no success since, or -1. */
   failedThrough: number;
   lastError: StoreError | undefined;
+  /** Whether the store refused a write because it ended the task itself (lost). */
+  refused?: boolean;
   /** Whether the task is to be deleted once its last save is in. */
   deleting: boolean;
   waiters: Waiter[] | undefined;
@@ -165,15 +167,16 @@ export class StoreWriter {
 
   /**
    * Settles once the store holds the task at `seq` or newer, through the writer's retries: for a
-   * reader that hands the snapshot on (`wait`). Rejects with `StoreError` only once the store
-   * timeout passes without that: the last failure, else the timeout.
+   * reader that hands the snapshot on (`wait`). Resolves with `'refused'` when the store refused the
+   * write because it ended the task itself (lost: its final snapshot is the truth, read it there).
+   * Rejects with `StoreError` only once the store timeout passes: the last failure, else the timeout.
    */
-  stored(id: string, seq: number): Promise<void> | undefined {
+  stored(id: string, seq: number): Promise<'stored' | 'refused'> | undefined {
     const chain = this.#chains.get(id);
     if (chain === undefined || chain.acked >= seq) return undefined;
-    const acked = new Promise<void>((resolve, reject) => {
+    const acked = new Promise<'stored' | 'refused'>((resolve, reject) => {
       if (chain.waiters === undefined) chain.waiters = [];
-      chain.waiters.push({ seq, resolve, reject, patient: true });
+      chain.waiters.push({ seq, resolve: () => resolve(chain.refused ? 'refused' : 'stored'), reject, patient: true });
     });
     return bounded(
       acked,
@@ -358,6 +361,7 @@ export class StoreWriter {
     // The store ended the task as lost (its owner's lease lapsed): no write of it will ever land,
     // and the store's final snapshot is the truth: waiting reads go on and read it.
     const refused = cause instanceof TaskLostError;
+    if (refused) chain.refused = true;
     const waiters = chain.waiters;
     if (waiters !== undefined) {
       const fails = (waiter: Waiter) => waiter.seq <= seq && waiter.patient !== true;

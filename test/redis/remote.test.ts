@@ -136,4 +136,25 @@ describe.skipIf(!hasRedis())('the manager on Redis: tasks of other processes', (
     const next = await a.run(async () => 'ok');
     expect((await b.wait(next.id)).state).toBe('complete');
   });
+
+  it("answers wait() with the store's lost snapshot for a task whose work ended while its owner was cut off", async () => {
+    const namespace = freshNamespace();
+    // A lease long enough that the owner learns of its lapse only from its refused write.
+    const ownerStore = redis.open(namespace, { lease: 60_000 });
+    const survivorStore = redis.open(namespace);
+    const a = manager(ownerStore);
+    const b = manager(survivorStore);
+    let finish: () => void = () => {};
+    const run = await a.run(() => new Promise<string>((resolve) => (finish = () => resolve('done'))));
+    await survivorStore.cluster.start();
+    await reapNow(redis.url, namespace, ownerStore, survivorStore);
+    const waited = a.wait(run.id);
+    finish();
+    // The work's end is refused by the store, which ended the task as lost: one truth, the store's.
+    const here = await waited;
+    expect(here.state).toBe('failed');
+    expect(here.error).toBeInstanceOf(TaskLostError);
+    expect((await b.get(run.id)).state).toBe('failed');
+    expect((await a.get(run.id)).state).toBe('failed');
+  });
 });
