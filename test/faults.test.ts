@@ -168,6 +168,26 @@ describe('a store that answers late, in random order', () => {
     await tasks.dispose();
   });
 
+  it('settles a wait() on a store that never takes the final snapshot, dispose() or not: StoreError, never a hang', async () => {
+    const hangs = switchable('save', 'hang');
+    hangs.state.broken = false;
+    const store = new FaultStore({ fault: hangs.fault });
+    const tasks = createTaskManager({ store, storeTimeout: 100 });
+    let finish: () => void = () => {};
+    const { id } = await tasks.run(() => new Promise<string>((resolve) => (finish = () => resolve('done'))));
+    hangs.state.broken = true;
+    finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tasks.peek(id)?.state).toBe('complete');
+    const before = tasks.wait(id).catch((caught: unknown) => caught);
+    const disposing = tasks.dispose();
+    const during = tasks.wait(id).catch((caught: unknown) => caught);
+    await disposing;
+    expect(await before).toBeInstanceOf(StoreError);
+    expect(await during).toBeInstanceOf(StoreError);
+    expect(tasks.peek(id)?.state).toBe('complete');
+  });
+
   it('writes each task in seq order and ends with its latest snapshot, across 200 busy tasks', async () => {
     const store = new FaultStore({ latency: randomLatency(3) });
     const tasks = createTaskManager({ store });

@@ -225,14 +225,17 @@ export class StoreWriter {
       else if (chain.deleting) this.#remove(chain);
     }
     this.#closed = true;
-    if (![...this.#chains.values()].some((chain) => chain.writing !== undefined)) return;
-    // Each write is awaited at most the store timeout: a store that never answers cannot hold dispose.
-    const drained = new Promise<void>((resolve) => {
-      this.#drained = resolve;
-    });
-    await bounded(drained, this.#options, () => this.#timeoutError()).catch(() => {
-      this.#drained = undefined;
-    });
+    if ([...this.#chains.values()].some((chain) => chain.writing !== undefined)) {
+      // Each write is awaited at most the store timeout: a store that never answers cannot hold dispose.
+      const drained = new Promise<void>((resolve) => {
+        this.#drained = resolve;
+      });
+      await bounded(drained, this.#options, () => this.#timeoutError()).catch(() => {
+        this.#drained = undefined;
+      });
+    }
+    // The manager's timers stop after this: nobody waits on a write that has not landed by now.
+    for (const chain of this.#chains.values()) this.#rejectWaiters(chain);
   }
 
   #insertBySave(task: TaskSnapshot): MaybePromise<boolean> {
@@ -456,12 +459,7 @@ export class StoreWriter {
   #forget(chain: Chain): void {
     if (this.#chains.get(chain.id) === chain) this.#chains.delete(chain.id);
     // Closed with the write still failing: nothing will land any more.
-    for (const waiter of chain.waiters ?? []) {
-      waiter.reject(
-        chain.lastError ?? new StoreError('save', { taskId: chain.id, seq: waiter.seq }, this.#closedError()),
-      );
-    }
-    chain.waiters = undefined;
+    this.#rejectWaiters(chain);
     if (this.#drained !== undefined && ![...this.#chains.values()].some((other) => other.writing !== undefined)) {
       const drained = this.#drained;
       this.#drained = undefined;
@@ -473,6 +471,16 @@ export class StoreWriter {
     const error = cause instanceof StoreError ? cause : new StoreError(operation, { taskId, seq, attempt }, cause);
     this.#options.onError(error);
     return error;
+  }
+
+  #rejectWaiters(chain: Chain): void {
+    const waiters = chain.waiters;
+    chain.waiters = undefined;
+    for (const waiter of waiters ?? []) {
+      waiter.reject(
+        chain.lastError ?? new StoreError('save', { taskId: chain.id, seq: waiter.seq }, this.#closedError()),
+      );
+    }
   }
 
   #closedError(): Error {
