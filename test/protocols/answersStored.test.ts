@@ -67,6 +67,19 @@ describe('A2A answers once the store holds the answer', () => {
     expect(store.inner.load(task.id)?.state).toBe(stored);
   });
 
+  it('streaming: the store holds the final snapshot when the COMPLETED event arrives', async () => {
+    let id = '';
+    let stored: string | undefined;
+    for await (const event of agent.client.sendMessageStream(send('done'))) {
+      const payload = event.payload;
+      if (payload?.$case === 'task') id = payload.value.id;
+      if (payload?.$case === 'statusUpdate' && payload.value.status?.state === TaskState.TASK_STATE_COMPLETED) {
+        stored = store.inner.load(id)?.state;
+      }
+    }
+    expect(stored).toBe('complete');
+  });
+
   it('INPUT_REQUIRED: the store holds the question when the answer arrives, then the end', async () => {
     const asked = await answer('ask');
     expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
