@@ -118,8 +118,10 @@ export class RedisTaskCluster implements TaskCluster {
   );
   readonly #onMessage = (message: string, channel: string): void => this.#message(message, channel);
   #requests = 0;
-  /** The heartbeat's renewal under way, if one is: `close` lets it land before the lease goes. */
+  /** The heartbeat's renewal under way, if one is. */
   #beating: Promise<void> | undefined;
+  /** Every beat under way (heartbeat and `reapLost`): `close` lets them land before the lease goes. */
+  readonly #beats = new Set<Promise<unknown>>();
   #leased = false;
   #closed = false;
   /** This node's lease generation: every write carries it, and Redis refuses it once it was reaped. */
@@ -264,6 +266,7 @@ export class RedisTaskCluster implements TaskCluster {
   }
 
   async reapLost(): Promise<string[]> {
+    if (this.#closed) return [];
     return this.#beatOnce(true);
   }
 
@@ -297,7 +300,18 @@ export class RedisTaskCluster implements TaskCluster {
       });
   }
 
-  async #beatOnce(reap: boolean): Promise<string[]> {
+  #beatOnce(reap: boolean): Promise<string[]> {
+    const beat = this.#renew(reap);
+    const settled = beat.then(
+      () => {},
+      () => {},
+    );
+    this.#beats.add(settled);
+    settled.then(() => this.#beats.delete(settled));
+    return beat;
+  }
+
+  async #renew(reap: boolean): Promise<string[]> {
     const generation = this.#generation;
     const [held, ...reaped] = await this.#beat.run<[number, ...string[]]>(beat, [
       this.nodeId,
@@ -367,7 +381,7 @@ export class RedisTaskCluster implements TaskCluster {
     this.#eventsReader.destroy();
     if (this.#leased) {
       // A renewal (or a new lease) still under way would land after the lease went and renew it.
-      await Promise.all([this.#beating, this.#relapsing?.catch(() => {})]);
+      await Promise.all([...this.#beats, this.#relapsing?.catch(() => {})]);
       // Let the lease go at once: a closed node runs nothing, so what it owned is lost now.
       await this.#connection.run(leaveNode, [this.nodeId, this.#generation]).catch(() => {});
     }

@@ -30,7 +30,7 @@ interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: StoreError) => void;
   /** A reader (`wait`): waits through failed attempts for the retry, up to the store timeout. */
-  readonly patient?: boolean;
+  readonly patient: boolean;
 }
 
 /** One task whose writes the store has not all acknowledged. */
@@ -153,37 +153,39 @@ export class StoreWriter {
     if (chain.failedThrough >= seq && chain.writing === undefined && chain.lastError !== undefined) {
       return Promise.reject(chain.lastError);
     }
-    const acked = new Promise<void>((resolve, reject) => {
-      if (chain.waiters === undefined) chain.waiters = [];
-      chain.waiters.push({ seq, resolve, reject });
-    });
     // A store that never answers must not hold the call forever.
-    return bounded(
-      acked,
-      this.#options,
-      () => new StoreError('save', { taskId: id, seq, attempt: chain.attempt + 1 }, this.#timeoutError()),
-    );
+    return this.#wait(chain, seq, false).then(() => {});
   }
 
   /**
    * Settles once the store holds the task at `seq` or newer, through the writer's retries: for a
    * reader that hands the snapshot on (`wait`). Resolves with `'refused'` when the store refused the
    * write because it ended the task itself (lost: its final snapshot is the truth, read it there).
-   * Rejects with `StoreError` only once the store timeout passes: the last failure, else the timeout.
+   * Rejects with `StoreError` once the store timeout passes without it (the last failure, else the
+   * timeout), or when the writer closes (`dispose()`) before it.
    */
   stored(id: string, seq: number): Promise<'stored' | 'refused'> | undefined {
     const chain = this.#chains.get(id);
     if (chain === undefined || chain.acked >= seq) return undefined;
+    return this.#wait(chain, seq, true);
+  }
+
+  /** A waiter on `chain` for `seq`, dropped from it when its time limit passes. */
+  #wait(chain: Chain, seq: number, patient: boolean): Promise<'stored' | 'refused'> {
+    let waiter: Waiter | undefined;
     const acked = new Promise<'stored' | 'refused'>((resolve, reject) => {
+      waiter = { seq, resolve: () => resolve(chain.refused ? 'refused' : 'stored'), reject, patient };
       if (chain.waiters === undefined) chain.waiters = [];
-      chain.waiters.push({ seq, resolve: () => resolve(chain.refused ? 'refused' : 'stored'), reject, patient: true });
+      chain.waiters.push(waiter);
     });
-    return bounded(
-      acked,
-      this.#options,
-      () =>
-        chain.lastError ?? new StoreError('save', { taskId: id, seq, attempt: chain.attempt }, this.#timeoutError()),
-    );
+    return bounded(acked, this.#options, () => {
+      if (chain.waiters !== undefined) chain.waiters = chain.waiters.filter((other) => other !== waiter);
+      const attempt = chain.attempt + (patient ? 0 : 1);
+      return (
+        (patient ? chain.lastError : undefined) ??
+        new StoreError('save', { taskId: chain.id, seq, attempt }, this.#timeoutError())
+      );
+    });
   }
 
   /** Deletes a task once its last save is in; resolves with whether the store had it. */
@@ -335,6 +337,7 @@ export class StoreWriter {
   #acked(chain: Chain, seq: number): void {
     chain.acked = Math.max(chain.acked, seq);
     chain.attempt = 0;
+    chain.lastError = undefined;
     const waiters = chain.waiters;
     if (waiters !== undefined) {
       chain.waiters = waiters.filter((waiter) => waiter.seq > chain.acked);
@@ -367,7 +370,7 @@ export class StoreWriter {
     if (refused) chain.refused = true;
     const waiters = chain.waiters;
     if (waiters !== undefined) {
-      const fails = (waiter: Waiter) => waiter.seq <= seq && waiter.patient !== true;
+      const fails = (waiter: Waiter) => waiter.seq <= seq && !waiter.patient;
       chain.waiters = refused ? undefined : waiters.filter((waiter) => !fails(waiter));
       for (const waiter of waiters) {
         if (refused) waiter.resolve();
