@@ -420,9 +420,11 @@ export class TaskManager {
   /**
    * Resolves with the task's final snapshot once it ends and the store holds that snapshot:
    * complete, failed or cancelled alike (failure is data). So what you hand on is what any process
-   * sharing the store reads. Rejects for an unknown id, when `signal` aborts, or with `StoreError`
-   * when the store did not take the final snapshot within `storeTimeout` (the task ended all the
-   * same; the write is retried, and a later `wait` resolves once it lands).
+   * sharing the store reads (the store's own, when it refused the write: it ended the task as lost
+   * while this process was cut off). Rejects for an unknown id, when `signal` aborts, or with
+   * `StoreError` when the store did not take the final snapshot within `storeTimeout` or before
+   * `dispose()` ended (the task ended all the same; the write is retried, and a later `wait`
+   * resolves once it lands).
    *
    * @example
    * ```ts
@@ -507,7 +509,7 @@ export class TaskManager {
 
   /**
    * Ends every live task as `cancelled` (reason `disposed`, works aborted, subscribers completed,
-   * waiters resolved), waits for the store's writes under way, stops the registry and the timer,
+   * waiters settled), waits for the store's writes under way, stops the registry and the timer,
    * and completes `changes$`, `deletions$` and `errors$`. Safe from anywhere, a subscriber or a
    * work included: it finishes once the callback that called it returns. Finished tasks stay
    * readable; every call that would change a task rejects with `ManagerDisposedError`.
@@ -558,6 +560,15 @@ const stores = new WeakMap<TaskManager, (id: string, seq: number) => Promise<'st
  */
 export function storedIn(manager: TaskManager, id: string, seq: number): Promise<'stored' | 'refused'> | undefined {
   return stores.get(manager)?.(id, seq);
+}
+
+/**
+ * A finished task's snapshot as the store holds it, to answer a client with: `snapshot` once the
+ * store has it, the store's own when it refused it (the task was ended as lost meanwhile).
+ */
+export async function storedSnapshot(manager: TaskManager, snapshot: TaskSnapshot): Promise<TaskSnapshot> {
+  const outcome = await storedIn(manager, snapshot.id, snapshot.seq);
+  return outcome === 'refused' ? manager.get(snapshot.id) : snapshot;
 }
 
 /**

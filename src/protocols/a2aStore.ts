@@ -143,7 +143,11 @@ export class A2ATaskStore implements TaskStore {
     if (run && isStop(state) && (isTerminal(snapshot.state) || snapshot.awaiting !== undefined)) {
       // The SDK answers the client once this returns: make it what every agent sharing the store
       // reads, so the next call may go to any of them (behind a load balancer).
-      await storedIn(this.#manager, id, snapshot.seq);
+      if ((await storedIn(this.#manager, id, snapshot.seq)) === 'refused') {
+        // The store ended the task as lost while this agent was cut off: no COMPLETED goes out.
+        const truth = await this.#manager.get(id);
+        throw truth.error ?? new InvalidTransitionError(id, truth.state, 'save');
+      }
     }
     if (isTerminal(snapshot.state)) return;
     if (run && !isEnding(state)) return;

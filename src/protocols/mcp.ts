@@ -22,7 +22,7 @@ import {
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
-import { storedIn, type TaskManager, type TaskWork, type WorkContext } from '../manager.js';
+import { storedSnapshot, type TaskManager, type TaskWork, type WorkContext } from '../manager.js';
 import { isTerminal, type TaskAwaiting, type TaskInputRequest, type TaskSnapshot, type TaskState } from '../task.js';
 import { assertDuration, describe, MAX_TASK_ID_LENGTH } from '../validate.js';
 import { bindingOf, findTask, isRunTask } from './binding.js';
@@ -312,13 +312,10 @@ export class McpTaskStore implements TaskStore {
     options: { readonly sessionId?: string | undefined; readonly signal?: AbortSignal | undefined } = {},
   ): Promise<Result> {
     const found = await this.#visible(taskId, options.sessionId);
-    let snapshot = isTerminal(found.state)
-      ? found
-      : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
     // Answered once the store holds it, as `wait` does: any instance sharing the store reads the same.
-    if (snapshot === found && (await storedIn(this.#manager, taskId, found.seq)) === 'refused') {
-      snapshot = await this.#manager.get(taskId);
-    }
+    const snapshot = isTerminal(found.state)
+      ? await storedSnapshot(this.#manager, found)
+      : await this.#manager.wait(taskId, options.signal === undefined ? undefined : { signal: options.signal });
     switch (snapshot.state) {
       case 'complete':
         return isToolTask(snapshot) ? (toToolResult(snapshot.result) as Result) : (snapshot.result as Result);

@@ -12,7 +12,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError, InvalidTaskIdError, InvalidTransitionError } from '../errors.js';
-import type { TaskManager, TaskWork, WorkContext } from '../manager.js';
+import { storedSnapshot, type TaskManager, type TaskWork, type WorkContext } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertDuration, assertOptions, describe } from '../validate.js';
 import { bindingOf, findTask } from './binding.js';
@@ -248,7 +248,10 @@ export class McpTasks {
     low.registerCapabilities({ extensions: { [TASKS_EXTENSION]: {} } });
     low.setRequestHandler('tasks/get', { params: TASK_ID_PARAMS, result: ANY_RESULT }, async ({ taskId }, ctx) => {
       assertDeclares(ctx);
-      return { ...this.detail(await this.#visible(taskId, ctx.http?.authInfo)) };
+      const snapshot = await this.#visible(taskId, ctx.http?.authInfo);
+      // The extension's result path: a final state is answered once the store holds it, so any
+      // instance sharing the store answers the same.
+      return { ...this.detail(isTerminal(snapshot.state) ? await storedSnapshot(this.#manager, snapshot) : snapshot) };
     });
     low.setRequestHandler('tasks/update', { params: TASK_ID_PARAMS, result: ANY_RESULT }, async ({ taskId }, ctx) => {
       assertDeclares(ctx);

@@ -14,7 +14,7 @@ import {
   TRANSPORTS,
   type WireAgent,
 } from '../protocols/a2aWire.js';
-import { freshNamespace } from './fixtures.js';
+import { freshNamespace, reapNow } from './fixtures.js';
 import { hasRedis, type RedisServer, startRedis } from './server.js';
 
 describe.skipIf(!hasRedis())('A2A across two agents on one Redis', () => {
@@ -65,6 +65,49 @@ describe.skipIf(!hasRedis())('A2A across two agents on one Redis', () => {
     ]);
     expect(onB.described()[1]).toBe('statusUpdate:TASK_STATE_WORKING:almost');
     expect(onA.described().at(-1)).toMatch(/^statusUpdate:TASK_STATE_COMPLETED:/);
+  }, 30_000);
+
+  it('never answers COMPLETED for a task the store ended as lost while its agent was cut off', async () => {
+    const redis = await startRedis();
+    cleanup.push(() => redis.close());
+    const namespace = freshNamespace();
+    // A lease long enough that A learns of its lapse only from its refused write.
+    const storeA = redisStore({ url: redis.url, namespace, lease: 60_000 });
+    const storeB = redisStore({ url: redis.url, namespace, lease: 2000 });
+    const a = createTaskManager({ store: storeA });
+    const b = createTaskManager({ store: storeB });
+    cleanup.push(
+      () => a.dispose(),
+      () => b.dispose(),
+    );
+    let finish: () => void = () => {};
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const executor = createA2AExecutor(
+      a,
+      () =>
+        new Promise<string>((resolve) => {
+          finish = () => resolve('done');
+          started();
+        }),
+    );
+    const agent = await startAgent(new A2ATaskStore(a), executor, createA2AEventBusManager(a));
+    cleanup.push(() => agent.close());
+    const answered = agent.client.sendMessage(send('go')).then(
+      (reply) => ({ reply }),
+      (error: unknown) => ({ error }),
+    );
+    await running;
+    await storeB.cluster.start();
+    await reapNow(redis.url, namespace, storeA, storeB);
+    finish();
+    const outcome = await answered;
+    // The call fails (the store refused the work's end); what every agent reads is the store's.
+    expect(outcome).toMatchObject({ error: expect.objectContaining({ message: expect.stringMatching(/lost/) }) });
+    const [task] = await b.list();
+    expect(task).toMatchObject({ state: 'failed', error: expect.objectContaining({ name: 'TaskLostError' }) });
   }, 30_000);
 });
 
