@@ -37,6 +37,8 @@ function browser(name: string) {
     }),
     instances: [{ browser: 'chromium' as const, name }],
     // One page at a time, as vitest's default gives on two cores, whatever `maxWorkers` says below.
+    // (Deprecated in vitest 4.1 for the project's `fileParallelism`, which would force this
+    // project's `maxWorkers` to 1: vitest refuses projects of one group with different ones.)
     fileParallelism: false,
   };
 }
