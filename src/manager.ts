@@ -43,6 +43,7 @@ import { Reads } from './manager/reads.js';
 import { type LiveTask, requestEvent } from './manager/record.js';
 import { RemoteTasks } from './manager/remote.js';
 import { Retention } from './manager/retention.js';
+import { isPromise } from './maybePromise.js';
 import { SignalFanout } from './signals.js';
 import { isClusterStore } from './store/cluster.js';
 import type { MaybePromise, Store, TaskPage } from './store/store.js';
@@ -178,7 +179,7 @@ export class TaskManager {
     this.changes$ = this.#delivery.changes$;
     this.deletions$ = this.#delivery.deletions$;
     this.errors$ = this.#reads.errors$;
-    stores.set(this, (id, seq) => this.#writer.stored(id, seq));
+    stores.set(this, (snapshot) => this.#storedSnapshot(snapshot));
   }
 
   /** The registry actor, which owns every live task actor: for inspection and `@xstate/react`. */
@@ -438,7 +439,14 @@ export class TaskManager {
     const signal = signalOption(options);
     signal?.throwIfAborted();
     return abortable<TaskSnapshot>(this.#signals, signal, (done) => {
-      const ended: Settle<TaskSnapshot> = { ...done, resolve: (snapshot) => this.#stored(snapshot, done) };
+      const ended: Settle<TaskSnapshot> = {
+        ...done,
+        resolve: (snapshot) => {
+          const stored = this.#storedSnapshot(snapshot);
+          if (isPromise(stored)) stored.then(done.resolve, done.reject);
+          else done.resolve(stored);
+        },
+      };
       const task = this.#live.record(id);
       if (task === undefined) return this.#remote.waitFor(id, ended);
       const listener: Listener = (snapshot) => {
@@ -450,20 +458,14 @@ export class TaskManager {
   }
 
   /**
-   * Settles `done` with `snapshot` once the store holds it (at once for a store that answers at
-   * once); with the store's own final snapshot when it refused the write, having ended the task as
-   * lost while this process was cut off.
+   * `snapshot` once the store holds it (at once when it does: a store that answers at once); the
+   * store's own final snapshot when it refused the write, having ended the task as lost while this
+   * process was cut off. Rejects with `StoreError` as `wait` says.
    */
-  #stored(snapshot: TaskSnapshot, done: Settle<TaskSnapshot>): void {
+  #storedSnapshot(snapshot: TaskSnapshot): MaybePromise<TaskSnapshot> {
     const written = this.#writer.stored(snapshot.id, snapshot.seq);
-    if (written === undefined) {
-      done.resolve(snapshot);
-      return;
-    }
-    written.then((outcome) => {
-      if (outcome === 'stored') done.resolve(snapshot);
-      else this.#reads.find(snapshot.id).then(done.resolve, done.reject);
-    }, done.reject);
+    if (written === undefined) return snapshot;
+    return written.then((outcome) => (outcome === 'stored' ? snapshot : this.#reads.find(snapshot.id)));
   }
 
   /**
@@ -549,26 +551,17 @@ export class TaskManager {
   }
 }
 
-/** Each manager's writer's `stored(id, seq)`: for this package's protocol adapters, not exported from it. */
-const stores = new WeakMap<TaskManager, (id: string, seq: number) => Promise<'stored' | 'refused'> | undefined>();
+/** Each manager's `#storedSnapshot`: for this package's protocol adapters, not exported from it. */
+const stores = new WeakMap<TaskManager, (snapshot: TaskSnapshot) => MaybePromise<TaskSnapshot>>();
 
 /**
- * Settles once `manager`'s store holds task `id` at `seq` or newer (at once when it does, or for a
- * manager this package did not make), as `wait` does: through the writer's retries, rejecting with
- * `StoreError` once `storeTimeout` passes without it. `'refused'`: the store ended the task itself
- * (lost), and its snapshot is the truth.
- */
-export function storedIn(manager: TaskManager, id: string, seq: number): Promise<'stored' | 'refused'> | undefined {
-  return stores.get(manager)?.(id, seq);
-}
-
-/**
- * A finished task's snapshot as the store holds it, to answer a client with: `snapshot` once the
- * store has it, the store's own when it refused it (the task was ended as lost meanwhile).
+ * `snapshot` as the store holds it, to answer a client with, as `wait` answers: `snapshot` itself
+ * once the store has it (through the writer's retries; at once for a manager this package did not
+ * make), or the store's own, another object, when it refused the write (the task was ended as lost
+ * meanwhile). Rejects with `StoreError` once `storeTimeout` passes without it.
  */
 export async function storedSnapshot(manager: TaskManager, snapshot: TaskSnapshot): Promise<TaskSnapshot> {
-  const outcome = await storedIn(manager, snapshot.id, snapshot.seq);
-  return outcome === 'refused' ? manager.get(snapshot.id) : snapshot;
+  return (await stores.get(manager)?.(snapshot)) ?? snapshot;
 }
 
 /**

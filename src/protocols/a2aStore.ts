@@ -2,7 +2,7 @@ import { type ListTasksRequest, type ListTasksResponse, Role, type Task, TaskSta
 import { RequestMalformedError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import type { OwnerResolver, ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
 import { InvalidArgumentError, InvalidTransitionError } from '../errors.js';
-import { storedIn, type TaskManager } from '../manager.js';
+import { storedSnapshot, type TaskManager } from '../manager.js';
 import { isTerminal, type TaskSnapshot } from '../task.js';
 import { assertOptions, describe } from '../validate.js';
 import { openToken, pageByUpdate, tokenAfter } from './a2aList.js';
@@ -143,9 +143,9 @@ export class A2ATaskStore implements TaskStore {
     if (run && isStop(state) && (isTerminal(snapshot.state) || snapshot.awaiting !== undefined)) {
       // The SDK answers the client once this returns: make it what every agent sharing the store
       // reads, so the next call may go to any of them (behind a load balancer).
-      if ((await storedIn(this.#manager, id, snapshot.seq)) === 'refused') {
+      const truth = await storedSnapshot(this.#manager, snapshot);
+      if (truth !== snapshot) {
         // The store ended the task as lost while this agent was cut off: no COMPLETED goes out.
-        const truth = await this.#manager.get(id);
         throw truth.error ?? new InvalidTransitionError(id, truth.state, 'save');
       }
     }
